@@ -1,0 +1,227 @@
+import { ErrorUri } from '../protocol/error-uris.js'
+import { InvalidArgumentError, RPCError, WampAbortError } from '../protocol/errors.js'
+import { MessageType } from '../protocol/message-types.js'
+import { type Dict, type InterruptMessage, type InvocationMessage, withPayload } from '../protocol/messages.js'
+import { isDict } from '../protocol/validate.js'
+import { checkOptions, checkUri } from './payload.js'
+import type { SessionPort } from './session-port.js'
+import type { Invocation, InvocationHandler, InvokeResult, Registration, RegisterOptions } from './types.js'
+
+interface RegistrationRecord {
+  id: number
+  procedure: string
+  handler: InvocationHandler
+}
+
+/** An invocation whose handler is still running. */
+interface ActiveInvocation {
+  controller: AbortController
+  timer?: ReturnType<typeof setTimeout>
+}
+
+/** The callee role: REGISTER, INVOCATION → YIELD/ERROR, INTERRUPT. */
+export class Callee {
+  private readonly byId = new Map<number, RegistrationRecord>()
+  private readonly byProcedure = new Map<string, RegistrationRecord>()
+  private readonly active = new Map<number, ActiveInvocation>()
+
+  constructor(private readonly port: SessionPort) {}
+
+  get count(): number {
+    return this.byId.size
+  }
+
+  get activeCount(): number {
+    return this.active.size
+  }
+
+  async register(procedure: string, handler: InvocationHandler, options: RegisterOptions = {}): Promise<Registration> {
+    const what = `register ${procedure}`
+    checkOptions(what, options)
+    checkUri('register', procedure, options.match)
+    if (typeof handler !== 'function') throw new InvalidArgumentError(`${what}: the handler must be a function`)
+    this.port.assertOpen(what)
+    const message = [MessageType.REGISTER, this.port.nextId(), options as Dict, procedure]
+    const reply = await this.port.request(message, what, (late) => this.undo(late[2] as number))
+    const record: RegistrationRecord = { id: reply[2] as number, procedure, handler }
+    this.byId.set(record.id, record)
+    this.byProcedure.set(procedure, record)
+    let active = true
+    return {
+      id: record.id,
+      procedure,
+      unregister: async () => {
+        if (!active) return
+        active = false
+        await this.remove(record)
+      },
+    }
+  }
+
+  /** A REGISTERED that came after the request timed out: nobody wants it. */
+  private undo(id: number): void {
+    if (this.byId.has(id) || !this.port.isOpen()) return
+    this.port.request([MessageType.UNREGISTER, this.port.nextId(), id], 'unregister').catch(() => {})
+  }
+
+  async unregisterProcedure(procedure: string): Promise<void> {
+    const record = this.byProcedure.get(procedure)
+    if (!record) throw new InvalidArgumentError(`unregister: ${procedure} is not registered by this client`)
+    await this.remove(record)
+  }
+
+  private async remove(record: RegistrationRecord): Promise<void> {
+    if (this.byId.get(record.id) !== record) return
+    this.forget(record)
+    if (!this.port.isOpen()) return
+    await this.port.request([MessageType.UNREGISTER, this.port.nextId(), record.id], `unregister ${record.procedure}`)
+  }
+
+  private forget(record: RegistrationRecord): void {
+    this.byId.delete(record.id)
+    if (this.byProcedure.get(record.procedure) === record) this.byProcedure.delete(record.procedure)
+  }
+
+  registrationId(procedure: string): number | undefined {
+    return this.byProcedure.get(procedure)?.id
+  }
+
+  onInvocation(message: InvocationMessage): void {
+    const [, request, registrationId, details, args, kwargs] = message
+    const record = this.byId.get(registrationId)
+    if (!record) {
+      this.reply([MessageType.ERROR, MessageType.INVOCATION, request, {}, ErrorUri.noSuchRegistration], [
+        `this client has no handler for registration ${registrationId}`,
+      ])
+      return
+    }
+    if (this.active.has(request)) {
+      this.port.logger.warn(`ignoring a second INVOCATION with request ${request}`)
+      return
+    }
+    const state: ActiveInvocation = { controller: new AbortController() }
+    this.active.set(request, state)
+    const timeout = details.timeout
+    if (typeof timeout === 'number' && timeout > 0) {
+      state.timer = setTimeout(() => this.expire(request, state), timeout)
+    }
+    const invocation: Invocation = {
+      args: args ?? [],
+      kwargs: kwargs ?? {},
+      details,
+      procedure: typeof details.procedure === 'string' ? details.procedure : record.procedure,
+      signal: state.controller.signal,
+      progress: (progressArgs, progressKwargs) => this.progress(request, state, details, progressArgs, progressKwargs),
+    }
+    let out: InvokeResult | Promise<InvokeResult>
+    try {
+      out = record.handler(invocation)
+    } catch (error) {
+      this.finish(request, state, undefined, error)
+      return
+    }
+    if (out && typeof (out as Promise<InvokeResult>).then === 'function') {
+      ;(out as Promise<InvokeResult>).then(
+        (result) => this.finish(request, state, result, undefined),
+        (error) => this.finish(request, state, undefined, error ?? new Error('the handler rejected')),
+      )
+    } else {
+      this.finish(request, state, out as InvokeResult, undefined)
+    }
+  }
+
+  private progress(request: number, state: ActiveInvocation, details: Dict, args?: unknown[], kwargs?: Dict): void {
+    if (this.active.get(request) !== state) throw new InvalidArgumentError('progress: the invocation is over')
+    if (details.receive_progress !== true) {
+      throw new InvalidArgumentError('progress: the caller did not ask for progressive results')
+    }
+    this.port.assertOpen('send progress')
+    this.port.send(withPayload([MessageType.YIELD, request, { progress: true }], args, kwargs))
+  }
+
+  /** The handler ended: YIELD its result or ERROR its exception, unless the invocation is over. */
+  private finish(request: number, state: ActiveInvocation, result: InvokeResult, error: unknown): void {
+    if (this.active.get(request) !== state) return
+    this.active.delete(request)
+    clearTimeout(state.timer)
+    if (!this.port.isOpen()) return
+    if (error === undefined && result !== undefined && !isInvokeResult(result)) {
+      error = new RPCError(ErrorUri.invalidArgument, ['the callee returned something other than { args?, kwargs? }'])
+    }
+    if (error !== undefined) {
+      this.sendError(request, error)
+      return
+    }
+    try {
+      this.port.send(withPayload([MessageType.YIELD, request, {}], result?.args, result?.kwargs))
+    } catch (sendError) {
+      this.port.logger.error('a callee result could not be sent', sendError)
+      this.sendError(request, new RPCError(ErrorUri.invalidArgument, [`the callee's result could not be serialized: ${(sendError as Error).message}`]))
+    }
+  }
+
+  private sendError(request: number, error: unknown): void {
+    const rpc =
+      error instanceof RPCError
+        ? error
+        : new RPCError(ErrorUri.runtimeError, [error instanceof Error ? error.message : String(error)])
+    if (!(error instanceof RPCError)) this.port.logger.error('a callee handler threw', error)
+    this.reply([MessageType.ERROR, MessageType.INVOCATION, request, rpc.details, rpc.uri], rpc.args, rpc.kwargs)
+  }
+
+  private reply(message: unknown[], args?: unknown[], kwargs?: Dict): void {
+    try {
+      this.port.send(withPayload(message, args, kwargs))
+    } catch (error) {
+      // Unserializable error payload: send the bare error URI.
+      try {
+        this.port.send(message)
+      } catch {
+        this.port.logger.error('could not answer an invocation', error)
+      }
+    }
+  }
+
+  /** The dealer interrupts a call: abort the handler, answer `wamp.error.canceled`, drop its late result. */
+  onInterrupt(message: InterruptMessage): void {
+    const [, request, options] = message
+    const state = this.active.get(request)
+    if (!state) return
+    this.active.delete(request)
+    clearTimeout(state.timer)
+    const reason = typeof options.reason === 'string' ? options.reason : ErrorUri.canceled
+    state.controller.abort(new WampAbortError(reason, `the invocation (interrupted by the router: ${reason})`))
+    this.reply([MessageType.ERROR, MessageType.INVOCATION, request, {}, ErrorUri.canceled])
+  }
+
+  /** `details.timeout` passed: abort the handler and tell the caller. */
+  private expire(request: number, state: ActiveInvocation): void {
+    if (this.active.get(request) !== state) return
+    this.active.delete(request)
+    state.controller.abort(new WampAbortError(ErrorUri.timeout, 'the invocation (timed out)'))
+    this.reply([MessageType.ERROR, MessageType.INVOCATION, request, {}, ErrorUri.timeout])
+  }
+
+  /** The router ended a registration on its own (UNREGISTERED with request 0). */
+  onRevoked(details: Dict): void {
+    const record = this.byId.get(details.registration as number)
+    if (record) this.forget(record)
+  }
+
+  /** The session is over: abort running handlers, forget registrations. */
+  end(reason: Error): void {
+    for (const state of this.active.values()) {
+      clearTimeout(state.timer)
+      state.controller.abort(reason)
+    }
+    this.active.clear()
+    this.byId.clear()
+    this.byProcedure.clear()
+  }
+}
+
+function isInvokeResult(value: unknown): value is { args?: unknown[]; kwargs?: Dict } {
+  if (!isDict(value)) return false
+  const { args, kwargs } = value as { args?: unknown; kwargs?: unknown }
+  return (args === undefined || Array.isArray(args)) && (kwargs === undefined || isDict(kwargs))
+}

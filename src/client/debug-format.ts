@@ -1,0 +1,14 @@
+import { MessageType, messageName } from '../protocol/message-types.js'
+
+/** One line for the debug log; AUTHENTICATE signatures are redacted. */
+export function describeMessage(message: unknown): string {
+  if (!Array.isArray(message)) return String(message)
+  const shown = message[0] === MessageType.AUTHENTICATE ? [message[0], '<redacted>', ...message.slice(2)] : message
+  let text: string
+  try {
+    text = JSON.stringify(shown, (_key, value) => (value instanceof Uint8Array ? `<${value.length} bytes>` : value))
+  } catch {
+    text = '<unprintable>'
+  }
+  return `${messageName(message[0])} ${text.length > 2000 ? `${text.slice(0, 2000)}…` : text}`
+}

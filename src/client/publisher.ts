@@ -1,0 +1,21 @@
+import { MessageType } from '../protocol/message-types.js'
+import { type Args, type Dict, type Kwargs, withPayload } from '../protocol/messages.js'
+import { checkOptions, checkPayload, checkUri } from './payload.js'
+import type { SessionPort } from './session-port.js'
+import type { PublishOptions } from './types.js'
+
+/** The publisher role: options pass through untouched; acknowledge only when asked. */
+export class Publisher {
+  constructor(private readonly port: SessionPort) {}
+
+  async publish(topic: string, args?: Args, kwargs?: Kwargs, options: PublishOptions = {}): Promise<void> {
+    const what = `publish to ${topic}`
+    checkUri('publish', topic)
+    checkPayload(what, args, kwargs)
+    checkOptions(what, options)
+    this.port.assertOpen(what)
+    const message = withPayload([MessageType.PUBLISH, this.port.nextId(), options as Dict, topic], args, kwargs)
+    if (options.acknowledge === true) await this.port.request(message, what)
+    else this.port.send(message)
+  }
+}

@@ -1,0 +1,144 @@
+import type { AuthMethod } from '../auth/auth-method.js'
+import type { Args, Dict, Kwargs } from '../protocol/messages.js'
+import type { MatchPolicy } from '../protocol/uri.js'
+import type { SerializationName, Serializer } from '../serializers/serializer.js'
+import type { WebSocketFactory } from '../transports/websocket.js'
+import type { Logger } from './logger.js'
+
+export type { Args, Dict, Kwargs }
+
+/** How to join a realm. */
+export interface ClientConfig {
+  /** The realm to join, e.g. `realm1`. */
+  realm: string
+  /** HELLO.Details; `roles` are filled in unless given. */
+  helloDetails?: Dict
+  authid?: string
+  authextra?: Dict
+  /** Authentication methods in order of preference, e.g. `[ticket(token)]`. */
+  auth?: AuthMethod[]
+  /** How long to wait for the router's reply to join, (un)subscribe, (un)register and acknowledged publish. Default 5000 ms. */
+  responseTimeout?: number
+  /** Wire format; default `json`. */
+  serialization?: SerializationName | Serializer
+  /** Node: `tls.connect` options for `tcps://` (e.g. `{ ca }`). */
+  tls?: Record<string, unknown>
+  /** RawSocket: the longest message accepted, rounded up to a power of two in [2^9, 2^24]; default 16 MiB. */
+  recvLimit?: number
+  /** Builds the WebSocket (headers, proxies, agents). */
+  createWebSocket?: WebSocketFactory
+  /** Where errors of handlers and dropped messages are reported; console by default. */
+  logger?: Logger
+  /** Log every message in and out (secrets redacted). */
+  debug?: boolean
+}
+
+/** The outcome of a call, or one progressive result. */
+export interface Result {
+  args: Args
+  kwargs: Kwargs
+  details: Dict
+}
+
+/** An event delivered to a subscriber. */
+export interface Event {
+  args: Args
+  kwargs: Kwargs
+  details: Dict
+  /** The topic the event was published to (differs from the subscription's for pattern subscriptions). */
+  topic: string
+  /** The router's subscription ID. */
+  subscription: number
+  /** The router's publication ID. */
+  publication: number
+}
+
+export type EventHandler = (event: Event) => void | Promise<void>
+
+/** Call options: WAMP CALL options plus local controls. */
+export interface CallOptions extends Dict {
+  /** Router-side call timeout in ms. */
+  timeout?: number
+  disclose_me?: boolean
+  receive_progress?: boolean
+  /** Aborting it cancels the call. */
+  signal?: AbortSignal
+  /** How the router cancels: `killnowait` (default), `kill`, or `skip`. */
+  cancelMode?: CancelMode
+  /** Receives progressive results in order; never called after the call settles. */
+  onProgress?: (result: Result) => void
+}
+
+export type CancelMode = 'kill' | 'killnowait' | 'skip'
+
+/** What a callee handler returns: nothing (empty YIELD), or args and kwargs. */
+export type InvokeResult = { args?: Args; kwargs?: Kwargs } | undefined | void
+
+/** One invocation of a registered procedure. */
+export interface Invocation {
+  args: Args
+  kwargs: Kwargs
+  details: Dict
+  /** The URI that was called (differs from the registration's for pattern registrations). */
+  procedure: string
+  /** Aborted when the router interrupts the call, when `details.timeout` expires, or when the session ends. */
+  signal: AbortSignal
+  /**
+   * Sends a progressive result. Throws when the caller did not ask for progress or the
+   * invocation is over.
+   */
+  progress(args?: Args, kwargs?: Kwargs): void
+}
+
+export type InvocationHandler = (invocation: Invocation) => InvokeResult | Promise<InvokeResult>
+
+export interface SubscribeOptions extends Dict {
+  match?: MatchPolicy
+}
+
+export interface RegisterOptions extends Dict {
+  match?: MatchPolicy
+  invoke?: 'single' | 'roundrobin' | 'random' | 'first' | 'last'
+  disclose_caller?: boolean
+  forward_timeout?: boolean
+}
+
+export interface PublishOptions extends Dict {
+  /** Wait for PUBLISHED (or ERROR) from the broker. */
+  acknowledge?: boolean
+  exclude_me?: boolean
+  exclude?: number[]
+  eligible?: number[]
+  exclude_authid?: string[]
+  exclude_authrole?: string[]
+  eligible_authid?: string[]
+  eligible_authrole?: string[]
+  disclose_me?: boolean
+}
+
+/** A live subscription of one local handler. */
+export interface Subscription {
+  readonly id: number
+  readonly topic: string
+  /** Removes this handler; the router subscription ends with the last one. Idempotent. */
+  unsubscribe(): Promise<void>
+}
+
+/** A live registration. */
+export interface Registration {
+  readonly id: number
+  readonly procedure: string
+  /** Unregisters. Idempotent. */
+  unregister(): Promise<void>
+}
+
+/** How and why a session ended. */
+export interface CloseInfo {
+  /** The close or abort reason URI (e.g. `wamp.close.close_realm`), or `wamp.close.transport_lost`. */
+  reason: string
+  details: Dict
+  /** Who ended the session. */
+  initiator: 'client' | 'router' | 'transport'
+  /** The error pending requests were rejected with. */
+  error?: Error
+}

@@ -1,0 +1,209 @@
+import { connect as netConnect, type Socket } from 'node:net'
+import { type ConnectionOptions, connect as tlsConnect } from 'node:tls'
+import { ConnectionLostError, SerializationError, WampError } from '../protocol/errors.js'
+import type { Serializer } from '../serializers/serializer.js'
+import type { Transport, TransportCloseInfo, TransportReceiver } from './transport.js'
+
+const MAGIC = 0x7f
+const FRAME_MESSAGE = 0
+const FRAME_PING = 1
+const FRAME_PONG = 2
+const DEFAULT_LIMIT = 2 ** 24
+
+/** The router refused the RawSocket handshake. */
+export class RawSocketHandshakeError extends WampError {
+  override name = 'RawSocketHandshakeError'
+  constructor(
+    message: string,
+    /** The router's error code (1 serializer unsupported, 2 length unacceptable, 3 reserved bits, 4 connection limit). */
+    readonly handshakeCode?: number,
+  ) {
+    super('connection_lost', message)
+  }
+}
+
+const handshakeErrors: Record<number, string> = {
+  1: 'the router does not support this serializer',
+  2: 'the router does not accept the maximum message length',
+  3: 'the router saw reserved bits set',
+  4: 'the router has reached its connection limit',
+}
+
+export interface RawSocketOptions {
+  serializer: Serializer
+  openTimeout: number
+  /** tls.connect options for tcps:// (e.g. `ca`). */
+  tls?: ConnectionOptions
+  /** The longest message this side accepts; rounded up to a power of two in [2^9, 2^24]. */
+  recvLimit?: number
+}
+
+/** Rounds a receive limit up to the power of two RawSocket can announce. */
+export function roundRecvLimit(limit: number | undefined): number {
+  if (!limit || limit <= 0) return DEFAULT_LIMIT
+  const exponent = Math.min(24, Math.max(9, Math.ceil(Math.log2(limit))))
+  return 2 ** exponent
+}
+
+/** Opens a RawSocket (tcp://host:port, tcps://host:port, unix:///path) and completes its handshake. */
+export function openRawSocket(url: string, options: RawSocketOptions): Promise<Transport> {
+  const parsed = new URL(url)
+  const recvLimit = roundRecvLimit(options.recvLimit)
+  const socket: Socket =
+    parsed.protocol === 'unix:'
+      ? netConnect({ path: decodeURIComponent(parsed.pathname) })
+      : parsed.protocol === 'tcps:'
+        ? tlsConnect({ host: parsed.hostname, port: Number(parsed.port), servername: parsed.hostname, ...options.tls })
+        : netConnect({ host: parsed.hostname, port: Number(parsed.port) })
+  socket.setNoDelay?.(true)
+  const serializerCode = options.serializer.rawSocketCode
+  return new Promise((resolve, reject) => {
+    let reply = Buffer.alloc(0)
+    const fail = (error: Error) => {
+      clearTimeout(timer)
+      socket.removeAllListeners()
+      socket.on('error', () => {})
+      socket.destroy()
+      reject(error)
+    }
+    const timer = setTimeout(
+      () => fail(new ConnectionLostError(`no RawSocket handshake from ${url} within ${options.openTimeout} ms`)),
+      options.openTimeout,
+    )
+    socket.on('error', (error) => fail(new ConnectionLostError(`could not connect to ${url}: ${error.message}`, { cause: error })))
+    socket.on('close', () => fail(new ConnectionLostError(`${url} closed during the RawSocket handshake`)))
+    socket.once(parsed.protocol === 'tcps:' ? 'secureConnect' : 'connect', () => {
+      const exponent = Math.log2(recvLimit) - 9
+      socket.write(Uint8Array.of(MAGIC, (exponent << 4) | serializerCode, 0, 0))
+    })
+    const onData = (chunk: Buffer) => {
+      reply = Buffer.concat([reply, chunk])
+      if (reply.length < 4) return
+      socket.off('data', onData)
+      if (reply[0] !== MAGIC) return fail(new RawSocketHandshakeError(`${url} is not a WAMP RawSocket (bad magic byte)`))
+      const high = reply[1]! >> 4
+      const low = reply[1]! & 0x0f
+      if (low === 0) {
+        return fail(new RawSocketHandshakeError(`${url} refused the RawSocket handshake: ${handshakeErrors[high] ?? `error ${high}`}`, high))
+      }
+      if (low !== serializerCode) {
+        return fail(new RawSocketHandshakeError(`${url} answered with serializer ${low}, not ${serializerCode}`))
+      }
+      clearTimeout(timer)
+      socket.removeAllListeners()
+      const transport = new RawSocketTransport(socket, options.serializer, recvLimit, 2 ** (high + 9))
+      resolve(transport)
+      if (reply.length > 4) transport.feed(reply.subarray(4))
+    }
+    socket.on('data', onData)
+  })
+}
+
+class RawSocketTransport implements Transport {
+  readonly closed: Promise<TransportCloseInfo>
+  readonly serialization: string
+  private receiver: TransportReceiver | undefined
+  private buffered: Buffer[] = []
+  private bufferedLength = 0
+  private closingLocally = false
+  private lastError: Error | undefined
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly serializer: Serializer,
+    private readonly recvLimit: number,
+    private readonly sendLimit: number,
+  ) {
+    this.serialization = serializer.name
+    this.closed = new Promise((resolve) => {
+      socket.on('close', () => {
+        const by = this.closingLocally ? 'closed locally' : 'closed by the router'
+        resolve({ local: this.closingLocally, reason: by, error: this.lastError })
+      })
+    })
+    socket.on('error', (error) => {
+      this.lastError = new ConnectionLostError(`RawSocket error: ${error.message}`, { cause: error })
+    })
+    socket.on('data', (chunk: Buffer) => this.feed(chunk))
+  }
+
+  /** Splits the byte stream into frames. */
+  feed(chunk: Buffer): void {
+    this.buffered.push(chunk)
+    this.bufferedLength += chunk.length
+    while (this.bufferedLength >= 4) {
+      const head = this.buffered.length === 1 ? this.buffered[0]! : Buffer.concat(this.buffered)
+      const type = head[0]! & 0x07
+      const length = head.readUIntBE(1, 3)
+      if (length > this.recvLimit) {
+        this.lastError = new SerializationError(`a RawSocket message of ${length} bytes exceeds the receive limit of ${this.recvLimit}`)
+        this.receiver?.error(this.lastError)
+        this.socket.destroy()
+        return
+      }
+      if (head.length < 4 + length) {
+        this.buffered = [head]
+        return
+      }
+      const payload = head.subarray(4, 4 + length)
+      const rest = head.subarray(4 + length)
+      this.buffered = rest.length > 0 ? [rest] : []
+      this.bufferedLength = rest.length
+      this.onFrame(type, payload)
+    }
+  }
+
+  private onFrame(type: number, payload: Buffer): void {
+    if (type === FRAME_PING) {
+      this.writeFrame(FRAME_PONG, payload)
+      return
+    }
+    if (type !== FRAME_MESSAGE) return
+    const receiver = this.receiver
+    if (!receiver) return
+    let message: unknown
+    try {
+      // A plain Uint8Array view: decoded bytes must not surface as Node Buffers.
+      const data = this.serializer.binary
+        ? new Uint8Array(payload.buffer, payload.byteOffset, payload.length)
+        : payload.toString('utf8')
+      message = this.serializer.decode(data)
+    } catch (error) {
+      receiver.error(new SerializationError(`undecodable ${this.serializer.name} frame: ${(error as Error).message}`))
+      return
+    }
+    receiver.message(message)
+  }
+
+  send(message: readonly unknown[]): void {
+    const data = this.serializer.encode(message)
+    const payload = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
+    if (payload.length > this.sendLimit) {
+      throw new SerializationError(`the message is ${payload.length} bytes, over the router's limit of ${this.sendLimit}`)
+    }
+    if (this.socket.destroyed || this.closingLocally) throw new ConnectionLostError('the RawSocket is closed')
+    this.writeFrame(FRAME_MESSAGE, payload)
+  }
+
+  private writeFrame(type: number, payload: Uint8Array): void {
+    const header = Buffer.allocUnsafe(4)
+    header[0] = type
+    header.writeUIntBE(payload.length, 1, 3)
+    this.socket.cork()
+    this.socket.write(header)
+    this.socket.write(payload)
+    this.socket.uncork()
+  }
+
+  listen(receiver: TransportReceiver): void {
+    this.receiver = receiver
+  }
+
+  close(): void {
+    if (this.closingLocally) return
+    this.closingLocally = true
+    this.socket.end()
+    // A peer that never closes its side must not keep us waiting.
+    setTimeout(() => this.socket.destroy(), 1000).unref()
+  }
+}

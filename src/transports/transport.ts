@@ -1,0 +1,34 @@
+/** Why a transport closed. */
+export interface TransportCloseInfo {
+  /** True when this side asked for the close. */
+  local: boolean
+  /** A short description ("closed by the router (code 1006)"). */
+  reason: string
+  /** The error that closed the transport, if any. */
+  error?: Error
+}
+
+/** Receives what a transport reads. */
+export interface TransportReceiver {
+  /** A decoded WAMP message (not yet validated). */
+  message(message: unknown): void
+  /** A frame that could not be decoded, or a frame over the receive limit. */
+  error(error: Error): void
+}
+
+/**
+ * A bidirectional channel of WAMP messages. Implement it to run a session over a
+ * transport this library does not ship, and pass it to `createClient`.
+ */
+export interface Transport {
+  /** Encodes and sends one message. Throws SerializationError (and sends nothing) when it cannot be encoded. */
+  send(message: readonly unknown[]): void
+  /** Sets the one receiver of incoming messages. Call before the first `send`. */
+  listen(receiver: TransportReceiver): void
+  /** Closes the transport; `closed` resolves afterwards. Idempotent. */
+  close(code?: number, reason?: string): void
+  /** Resolves once when the transport has closed, for whatever reason. */
+  readonly closed: Promise<TransportCloseInfo>
+  /** The serialization in use: `json`, `msgpack`, or `local` for in-process transports. */
+  readonly serialization: string
+}

@@ -1,0 +1,127 @@
+import WebSocket from 'isomorphic-ws'
+import { ConnectionLostError, SerializationError } from '../protocol/errors.js'
+import type { Serializer } from '../serializers/serializer.js'
+import type { Transport, TransportCloseInfo, TransportReceiver } from './transport.js'
+
+/** The subset of the WebSocket API this transport uses (browser WebSocket and `ws` both fit). */
+export interface WebSocketLike {
+  readonly protocol: string
+  binaryType: string
+  readonly readyState: number
+  send(data: string | Uint8Array): void
+  close(code?: number, reason?: string): void
+  onopen: ((event: unknown) => void) | null
+  onclose: ((event: { code: number; reason: string }) => void) | null
+  onerror: ((event: { message?: string; error?: unknown }) => void) | null
+  onmessage: ((event: { data: unknown }) => void) | null
+}
+
+/** Builds the socket; the seed's `Dial`. Use it for headers, proxies or a custom agent (Node). */
+export type WebSocketFactory = (url: string, protocols: string[]) => WebSocketLike
+
+export interface WebSocketTransportOptions {
+  serializer: Serializer
+  /** Gives up opening after this many ms. */
+  openTimeout: number
+  createWebSocket?: WebSocketFactory
+}
+
+const defaultFactory: WebSocketFactory = (url, protocols) => new WebSocket(url, protocols) as unknown as WebSocketLike
+
+/** Opens a WebSocket that speaks `wamp.2.json` or `wamp.2.msgpack`; resolves once it is open. */
+export function openWebSocket(url: string, options: WebSocketTransportOptions): Promise<Transport> {
+  const { serializer } = options
+  const socket = (options.createWebSocket ?? defaultFactory)(url, [serializer.subprotocol])
+  socket.binaryType = 'arraybuffer'
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      fail(new ConnectionLostError(`could not open ${url} within ${options.openTimeout} ms`))
+      socket.close()
+    }, options.openTimeout)
+    const fail = (error: Error) => {
+      clearTimeout(timer)
+      socket.onopen = socket.onerror = socket.onclose = null
+      reject(error)
+    }
+    socket.onerror = (event) => {
+      fail(new ConnectionLostError(`could not connect to ${url}: ${describeError(event)}`, { cause: event.error }))
+    }
+    socket.onclose = (event) => fail(new ConnectionLostError(`${url} closed during the opening handshake (code ${event.code})`))
+    socket.onopen = () => {
+      clearTimeout(timer)
+      if (socket.protocol !== serializer.subprotocol) {
+        socket.onopen = socket.onerror = socket.onclose = null
+        socket.close(1002, 'unsupported subprotocol')
+        reject(
+          new ConnectionLostError(
+            `the router at ${url} accepted none of the offered WebSocket subprotocols (${serializer.subprotocol})`,
+          ),
+        )
+        return
+      }
+      resolve(new WebSocketTransport(socket, serializer))
+    }
+  })
+}
+
+function describeError(event: { message?: string; error?: unknown }): string {
+  if (event.error instanceof Error) return event.error.message
+  return event.message || 'connection failed'
+}
+
+class WebSocketTransport implements Transport {
+  readonly closed: Promise<TransportCloseInfo>
+  readonly serialization: string
+  private receiver: TransportReceiver | undefined
+  private closingLocally = false
+  private lastError: Error | undefined
+
+  constructor(
+    private readonly socket: WebSocketLike,
+    private readonly serializer: Serializer,
+  ) {
+    this.serialization = serializer.name
+    this.closed = new Promise((resolve) => {
+      socket.onclose = (event) => {
+        socket.onmessage = socket.onerror = socket.onclose = null
+        const by = this.closingLocally ? 'closed locally' : 'closed by the router'
+        resolve({ local: this.closingLocally, reason: `${by} (code ${event.code})`, error: this.lastError })
+      }
+    })
+    socket.onerror = (event) => {
+      this.lastError = new ConnectionLostError(`WebSocket error: ${describeError(event)}`, { cause: event.error })
+    }
+    socket.onmessage = (event) => this.receive(event.data)
+  }
+
+  private receive(data: unknown): void {
+    const receiver = this.receiver
+    if (!receiver) return
+    let message: unknown
+    try {
+      const frame = typeof data === 'string' ? data : new Uint8Array(data as ArrayBuffer)
+      message = this.serializer.decode(frame)
+    } catch (error) {
+      receiver.error(new SerializationError(`undecodable ${this.serializer.name} frame: ${(error as Error).message}`))
+      return
+    }
+    receiver.message(message)
+  }
+
+  send(message: readonly unknown[]): void {
+    // Encoding first: an unserializable payload throws before anything reaches the socket.
+    const data = this.serializer.encode(message)
+    if (this.socket.readyState !== 1) throw new ConnectionLostError('the WebSocket is not open')
+    this.socket.send(data)
+  }
+
+  listen(receiver: TransportReceiver): void {
+    this.receiver = receiver
+  }
+
+  close(code = 1000, reason = 'goodbye'): void {
+    if (this.closingLocally) return
+    this.closingLocally = true
+    this.socket.close(code, reason)
+  }
+}

@@ -1,0 +1,101 @@
+import { inject } from 'vitest'
+import type { Client, ClientConfig } from '../../src/client/index.js'
+import { connect } from '../../src/client/index.js'
+import type { RouterName } from '../routers/types.js'
+
+/** One way of reaching one router: the suites run once per target. */
+export interface Target {
+  router: RouterName
+  transport: 'ws' | 'tcp' | 'unix'
+  serialization: 'json' | 'msgpack'
+  url: string
+  /** e.g. "nexus ws msgpack" */
+  label: string
+  /** WebSocket URL of the same router, for peers (Autobahn|JS) that only speak WebSocket here. */
+  wsUrl: string
+}
+
+const transports = (process.env.WAMP_TRANSPORTS ?? 'ws,tcp,unix').split(',').map((t) => t.trim())
+const serializations = (process.env.WAMP_SERIALIZERS ?? 'json,msgpack').split(',').map((s) => s.trim())
+
+/** Every (router, transport, serializer) the run covers. */
+export function targets(options: { transports?: Target['transport'][] } = {}): Target[] {
+  const list: Target[] = []
+  for (const router of inject('routers')) {
+    for (const transport of ['ws', 'tcp', 'unix'] as const) {
+      if (!transports.includes(transport)) continue
+      if (options.transports && !options.transports.includes(transport)) continue
+      const url = transport === 'ws' ? router.wsUrl : transport === 'tcp' ? router.tcpUrl : router.unixUrl
+      if (!url) throw new Error(`router ${router.name} offers no ${transport} endpoint`)
+      for (const serialization of ['json', 'msgpack'] as const) {
+        if (!serializations.includes(serialization)) continue
+        list.push({
+          router: router.name,
+          transport,
+          serialization,
+          url,
+          wsUrl: router.wsUrl,
+          label: `${router.name} ${transport} ${serialization}`,
+        })
+      }
+    }
+  }
+  return list
+}
+
+/** Opens a session to the target; closes every session it opened after each test. */
+export function sessions(target: Target) {
+  const open = new Set<Client>()
+  return {
+    async join(config: Partial<ClientConfig> = {}): Promise<Client> {
+      const client = await connect(target.url, {
+        realm: 'realm1',
+        serialization: target.serialization,
+        ...config,
+      })
+      open.add(client)
+      return client
+    },
+    async closeAll(): Promise<void> {
+      const all = [...open]
+      open.clear()
+      await Promise.all(all.map((client) => (client.isOpen ? client.close().catch(() => {}) : undefined)))
+    },
+  }
+}
+
+/** A unique URI per test, so tests on one router never see each other's traffic. */
+let counter = 0
+export function uniqueUri(prefix: string): string {
+  counter += 1
+  return `test.${prefix}.${process.pid}.${Date.now().toString(36)}.${counter}`
+}
+
+/** Resolves with the next value pushed, or rejects after `ms`. */
+export function nextValue<T>(ms = 5000) {
+  const queue: T[] = []
+  const waiters: ((value: T) => void)[] = []
+  return {
+    push(value: T) {
+      const waiter = waiters.shift()
+      if (waiter) waiter(value)
+      else queue.push(value)
+    },
+    next(): Promise<T> {
+      const queued = queue.shift()
+      if (queued !== undefined) return Promise.resolve(queued)
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`nothing arrived within ${ms} ms`)), ms)
+        waiters.push((value) => {
+          clearTimeout(timer)
+          resolve(value)
+        })
+      })
+    },
+    get queued() {
+      return queue.length
+    },
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

@@ -1,0 +1,27 @@
+import type { RouterName, RunningRouter } from './types.js'
+
+/** Routers the suites run against: `WAMP_ROUTERS` (comma-separated), default every real router. */
+export function selectedRouters(): RouterName[] {
+  const names = (process.env.WAMP_ROUTERS ?? 'nexus,crossbar')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean)
+  for (const name of names) {
+    if (name !== 'nexus' && name !== 'crossbar' && name !== 'local') {
+      throw new Error(`WAMP_ROUTERS names an unknown router "${name}": use nexus, crossbar or local`)
+    }
+  }
+  return names as RouterName[]
+}
+
+/** Starts one router by name. */
+export async function startRouter(name: RouterName): Promise<RunningRouter> {
+  switch (name) {
+    case 'nexus':
+      return (await import('./nexus/launch.js')).startNexus()
+    case 'crossbar':
+      return (await import('./crossbar/launch.js')).startCrossbar()
+    case 'local':
+      return (await import('./local/launch.js')).startLocal()
+  }
+}

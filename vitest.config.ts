@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config'
+
+// Two cores: the conformance suites wait on sockets, not CPU, so two workers keep both busy.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/conformance/**', 'test/routers/**'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'conformance',
+          include: ['test/conformance/**/*.test.ts', 'test/routers/**/*.test.ts'],
+          globalSetup: ['test/conformance/global-setup.ts'],
+          testTimeout: 20_000,
+          hookTimeout: 180_000,
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+})
