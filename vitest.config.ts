@@ -20,6 +20,8 @@ export default defineConfig({
           testTimeout: 20_000,
           hookTimeout: 180_000,
           maxWorkers: 2,
+          // Autobahn|JS prints its connection lifecycle on every close; keep the report readable.
+          onConsoleLog: (log) => !/auto-reconnect disabled|connection closed closed|^\s*(reason|message|retry_delay|retry_count|will_retry):|^}$/.test(log),
         },
       },
     ],

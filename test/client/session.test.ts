@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest'
+import { ConnectionLostError, RPCError, SessionClosedError } from '../../src/client/index.js'
+import { joinedClient } from '../support/fake-router.js'
+
+describe('session behaviour against a scripted router', () => {
+  it('request IDs count 1, 2, 3… across every request type (§6.13)', async () => {
+    const { client, router } = await joinedClient()
+    void client.call('a.b').catch(() => {})
+    void client.subscribe('a.b', () => {}).catch(() => {})
+    void client.publish('a.b', [1])
+    void client.register('a.b', () => {}).catch(() => {})
+    await client.publish('a.b', [], {}, {}).catch(() => {})
+    const ids = router.sent.filter((m) => [48, 32, 16, 64].includes(m[0] as number)).map((m) => m[1])
+    expect(ids).toEqual([1, 2, 3, 4, 5])
+  })
+
+  it('a router GOODBYE is echoed with goodbye_and_out; pending requests reject with SessionClosedError', async () => {
+    const { client, router } = await joinedClient()
+    const call = client.call('a.b').catch((e: unknown) => e)
+    router.deliver(6, { message: 'maintenance' }, 'wamp.close.system_shutdown')
+    expect(await router.nextSent(6)).toEqual([6, {}, 'wamp.close.goodbye_and_out'])
+    const info = await client.closed
+    expect(info).toMatchObject({ reason: 'wamp.close.system_shutdown', initiator: 'router' })
+    expect(info.details.message).toBe('maintenance')
+    expect(await call).toBeInstanceOf(SessionClosedError)
+  })
+
+  it('a dropped transport rejects pending requests with ConnectionLostError and aborts running handlers', async () => {
+    const { client, router } = await joinedClient()
+    let signal: AbortSignal | undefined
+    const registering = client.register('a.b', (inv) => {
+      signal = inv.signal
+      return new Promise(() => {})
+    })
+    router.deliver(65, 1, 77)
+    await registering
+    router.deliver(68, 1, 77, {}, [1])
+    const call = client.call('c.d').catch((e: unknown) => e)
+    router.drop()
+    expect(await call).toBeInstanceOf(ConnectionLostError)
+    expect(signal?.aborted).toBe(true)
+    expect((await client.closed).initiator).toBe('transport')
+    expect(client.stats).toEqual({ pendingRequests: 0, activeInvocations: 0, subscriptions: 0, registrations: 0 })
+  })
+
+  it('an INVOCATION for an unknown registration gets an ERROR and the session lives (§6.14)', async () => {
+    const { client, router } = await joinedClient()
+    router.deliver(68, 1, 999, {}, [])
+    const error = await router.nextSent(8)
+    expect(error.slice(0, 3)).toEqual([8, 68, 1])
+    expect(error[4]).toBe('wamp.error.no_such_registration')
+    expect(client.isOpen).toBe(true)
+  })
+
+  it('INTERRUPT aborts the handler signal with the reason, answers canceled, and drops the late result', async () => {
+    const { client, router } = await joinedClient()
+    const registering = client.register('a.b', async (inv) => {
+      await new Promise((resolve) => inv.signal.addEventListener('abort', resolve))
+      return { args: ['too late'] }
+    })
+    router.deliver(65, 1, 5)
+    await registering
+    router.deliver(68, 10, 5, {}, [])
+    router.deliver(69, 10, { mode: 'killnowait', reason: 'wamp.error.canceled' })
+    const error = await router.nextSent(8)
+    expect(error).toEqual([8, 68, 10, {}, 'wamp.error.canceled'])
+    await new Promise((r) => setTimeout(r, 10))
+    expect(router.sentOfType(70)).toEqual([])
+    expect(client.stats.activeInvocations).toBe(0)
+  })
+
+  it('kill mode: a RESULT that wins the race resolves the call', async () => {
+    const { client, router } = await joinedClient()
+    const abort = new AbortController()
+    const call = client.call('a.b', [], {}, { signal: abort.signal, cancelMode: 'kill' })
+    abort.abort()
+    expect(await router.nextSent(49)).toEqual([49, 1, { mode: 'kill' }])
+    router.deliver(50, 1, {}, ['won'])
+    expect((await call).args).toEqual(['won'])
+  })
+
+  it('kill mode: the callee ERROR canceled settles the call as AbortError carrying signal.reason', async () => {
+    const { client, router } = await joinedClient()
+    const abort = new AbortController()
+    const call = client.call('a.b', [], {}, { signal: abort.signal, cancelMode: 'kill' }).catch((e: unknown) => e)
+    abort.abort('user left')
+    await router.nextSent(49)
+    router.deliver(8, 48, 1, {}, 'wamp.error.canceled')
+    const error = (await call) as { name: string; reason: unknown }
+    expect(error.name).toBe('AbortError')
+    expect(error.reason).toBe('user left')
+  })
+
+  it('an already aborted signal rejects without sending anything', async () => {
+    const { client, router } = await joinedClient()
+    const before = router.sent.length
+    const error = await client.call('a.b', [], {}, { signal: AbortSignal.abort() }).catch((e: unknown) => e)
+    expect((error as Error).name).toBe('AbortError')
+    expect(router.sent.length).toBe(before)
+  })
+
+  it('progress results reach onProgress in order and never after the call settles', async () => {
+    const { client, router } = await joinedClient()
+    const chunks: unknown[] = []
+    const call = client.call('a.b', [], {}, { onProgress: (r) => chunks.push(r.args[0]) })
+    const sent = await router.nextSent(48)
+    expect((sent[2] as Record<string, unknown>).receive_progress).toBe(true)
+    router.deliver(50, 1, { progress: true }, [1])
+    router.deliver(50, 1, { progress: true }, [2])
+    router.deliver(50, 1, {}, ['done'])
+    router.deliver(50, 1, { progress: true }, [3])
+    expect((await call).args).toEqual(['done'])
+    expect(chunks).toEqual([1, 2])
+  })
+
+  it('ERROR wamp.error.timeout surfaces as CallTimeoutError, an RPCError', async () => {
+    const { client, router } = await joinedClient()
+    const call = client.call('a.b', [], {}, { timeout: 100 }).catch((e: unknown) => e)
+    router.deliver(8, 48, 1, {}, 'wamp.error.timeout', ['call timeout'])
+    const error = (await call) as RPCError
+    expect(error).toBeInstanceOf(RPCError)
+    expect(error.name).toBe('CallTimeoutError')
+    expect(error.uri).toBe('wamp.error.timeout')
+  })
+
+  it('a late SUBSCRIBED after the response timeout is undone with UNSUBSCRIBE', async () => {
+    const { client, router } = await joinedClient({ responseTimeout: 30 })
+    const error = await client.subscribe('a.b', () => {}).catch((e: unknown) => e)
+    expect((error as { code: string }).code).toBe('response_timeout')
+    router.deliver(33, 1, 55)
+    const unsubscribe = await router.nextSent(34)
+    expect(unsubscribe[2]).toBe(55)
+    expect(client.isOpen).toBe(true)
+  })
+})
