@@ -22,8 +22,8 @@ export interface AuthMethod {
   readonly method: string
   /** Sent as HELLO.authid unless the config sets one. */
   readonly authid?: string
-  /** Merged into HELLO.authextra (e.g. the cryptosign public key). */
-  readonly authextra?: Dict
+  /** Merged into HELLO.authextra (e.g. the cryptosign public key); may be computed asynchronously. */
+  readonly authextra?: Dict | Promise<Dict>
   /** Answers the router's CHALLENGE. */
   respond(challenge: Challenge): ChallengeResponse | Promise<ChallengeResponse>
   /** Checks the router's final proof in WELCOME (SCRAM); throws to refuse the router. */

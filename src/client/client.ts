@@ -4,12 +4,14 @@ import {
   AuthenticationError,
   ClientClosedError,
   ConnectionLostError,
+  InvalidArgumentError,
   ProtocolViolationError,
   ResponseTimeoutError,
   RouterAbortError,
   SessionClosedError,
 } from '../protocol/errors.js'
 import { clientRoles, routerHasFeature } from '../protocol/features.js'
+import { isValidUri } from '../protocol/uri.js'
 import { RequestIds } from '../protocol/ids.js'
 import { MessageType, messageName } from '../protocol/message-types.js'
 import type { Dict, ErrorMessage, RouterToClientMessage } from '../protocol/messages.js'
@@ -195,60 +197,65 @@ export class Client {
 
   /** @internal Runs the opening handshake; rejects (and closes the transport) when joining fails. */
   async join(): Promise<void> {
-    const { config } = this
-    if (typeof config.realm !== 'string' || config.realm === '') {
-      this.transport.close()
-      throw new TypeError('config.realm must be a non-empty string')
+    try {
+      const auth = this.config.auth ?? []
+      const hello = await this.helloMessage(auth)
+      this.realmDetails = await new Promise<Dict>((resolve, reject) => {
+        let timer: ReturnType<typeof setTimeout> | undefined
+        const arm = () => {
+          clearTimeout(timer)
+          timer = setTimeout(() => fail(new ResponseTimeoutError('HELLO', this.responseTimeout)), this.responseTimeout)
+        }
+        const fail = (error: Error) => {
+          clearTimeout(timer)
+          this.joinStep = undefined
+          reject(error)
+        }
+        this.joinStep = (message) => {
+          // WELCOME ends the handshake at once: what follows it belongs to the session.
+          if (message[0] === MessageType.WELCOME) this.joinStep = undefined
+          arm()
+          this.handshake(message, auth).then((details) => {
+            if (details === undefined) return
+            clearTimeout(timer)
+            resolve(details)
+          }, fail)
+        }
+        this.closed.then((info) => fail(info.error ?? new ConnectionLostError()))
+        arm()
+        try {
+          this.sendRaw(hello)
+        } catch (error) {
+          fail(error as Error)
+        }
+      })
+      this.state = 'open'
+    } catch (error) {
+      const info: CloseInfo =
+        error instanceof RouterAbortError && error.code === 'router_abort'
+          ? { reason: error.reason, details: error.details, initiator: 'router' }
+          : error instanceof AuthenticationError
+            ? { reason: error.reason, details: error.details, initiator: 'router' }
+            : { reason: CloseReason.transportLost, details: {}, initiator: 'client' }
+      this.end(info, error as Error)
+      throw error
     }
-    const auth = config.auth ?? []
+  }
+
+  private async helloMessage(auth: AuthMethod[]): Promise<unknown[]> {
+    const { config } = this
+    if (typeof config.realm !== 'string' || !isValidUri(config.realm)) {
+      throw new InvalidArgumentError(`config.realm must be a valid URI, not ${JSON.stringify(config.realm)}`)
+    }
     const details: Dict = { agent: AGENT, ...config.helloDetails }
     if (details.roles === undefined) details.roles = clientRoles()
     if (auth.length > 0) details.authmethods = auth.map((method) => method.method)
     const authid = config.authid ?? auth.find((method) => method.authid !== undefined)?.authid
     if (authid !== undefined) details.authid = authid
-    const authextra = Object.assign({}, ...auth.map((method) => method.authextra), config.authextra)
+    const extras = await Promise.all(auth.map((method) => method.authextra))
+    const authextra = Object.assign({}, ...extras, config.authextra)
     if (Object.keys(authextra).length > 0) details.authextra = authextra
-
-    const welcome = await new Promise<Dict>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout>
-      const arm = () => {
-        clearTimeout(timer)
-        timer = setTimeout(() => {
-          this.joinStep = undefined
-          reject(new ResponseTimeoutError('HELLO', this.responseTimeout))
-        }, this.responseTimeout)
-      }
-      const fail = (error: Error) => {
-        clearTimeout(timer)
-        this.joinStep = undefined
-        reject(error)
-      }
-      this.joinStep = (message) => {
-        arm()
-        this.handshake(message, auth).then((result) => {
-          if (result === undefined) return
-          clearTimeout(timer)
-          this.joinStep = undefined
-          resolve(result)
-        }, fail)
-      }
-      this.closed.then((info) => fail(info.error ?? new ConnectionLostError()))
-      arm()
-      try {
-        this.sendRaw([MessageType.HELLO, config.realm, details])
-      } catch (error) {
-        fail(error as Error)
-      }
-    }).catch((error: Error) => {
-      const info: CloseInfo =
-        error instanceof RouterAbortError
-          ? { reason: error.reason, details: error.details, initiator: 'router', error }
-          : { reason: CloseReason.transportLost, details: {}, initiator: 'client', error }
-      this.end(info, error)
-      throw error
-    })
-    this.realmDetails = welcome
-    this.state = 'open'
+    return [MessageType.HELLO, config.realm, details]
   }
 
   /** One step of the opening handshake; resolves WELCOME.Details when joined. */
@@ -260,7 +267,7 @@ export class Client {
           throw new ProtocolViolationError('WELCOME announces neither a broker nor a dealer role')
         }
         const method = auth.find((m) => m.method === details.authmethod)
-        if (method?.verifyWelcome) await method.verifyWelcome(details)
+        await this.authStep('the router\'s proof in WELCOME was refused', () => method?.verifyWelcome?.(details))
         this.id = message[1]
         return details
       }
@@ -272,7 +279,9 @@ export class Client {
           this.sendRaw([MessageType.AUTHENTICATE, '', {}])
           return undefined
         }
-        const response = await method.respond({ method: name, extra })
+        const response = await this.authStep(`the ${name} challenge could not be answered`, () =>
+          method.respond({ method: name, extra }),
+        )
         this.sendRaw([MessageType.AUTHENTICATE, response.signature, response.extra ?? {}])
         return undefined
       }
@@ -281,8 +290,22 @@ export class Client {
         throw isAuthReason(reason) ? new AuthenticationError(reason, details) : new RouterAbortError(reason, details)
       }
       default:
-        this.violation(`${messageName(message[0])} before the session was established`)
-        return undefined
+        throw new ProtocolViolationError(`${messageName(message[0])} before the session was established`)
+    }
+  }
+
+  /** Runs a step of an auth method; a failure ABORTs the handshake with a typed error. */
+  private async authStep<T>(what: string, step: () => T | Promise<T>): Promise<T> {
+    try {
+      return await step()
+    } catch (error) {
+      const message = `${what}: ${(error as Error).message}`
+      try {
+        this.sendRaw([MessageType.ABORT, { message }, ErrorUri.authenticationFailed])
+      } catch {
+        // The transport is gone; the rejection below says enough.
+      }
+      throw new AuthenticationError(ErrorUri.authenticationFailed, { message })
     }
   }
 

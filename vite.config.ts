@@ -1,0 +1,23 @@
+import { defineConfig } from 'vite'
+
+// Library build: ESM only, one file per entry point plus shared chunks; declarations come from tsc.
+export default defineConfig({
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    sourcemap: true,
+    minify: false,
+    lib: {
+      entry: {
+        index: 'src/index.ts',
+        client: 'src/client/index.ts',
+        rawsocket: 'src/transports/rawsocket.ts',
+        'rawsocket-browser': 'src/transports/rawsocket-browser.ts',
+      },
+      formats: ['es'],
+    },
+    rollupOptions: {
+      external: [/^node:/, /^react($|\/)/, 'react-dom', 'ws', 'isomorphic-ws', /^@msgpack\//],
+    },
+  },
+})
