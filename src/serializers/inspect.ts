@@ -2,58 +2,79 @@ import { SerializationError } from '../protocol/errors.js'
 
 const MAX_DEPTH = 256
 
+/** Found by inspectPayload: bytes (JSON must rewrite them). */
+export const HAS_BYTES = 1
+/** Found by inspectPayload: integers beyond 32 bits (MsgPack must write them as 64-bit integers). */
+export const HAS_WIDE_INTEGERS = 2
+
 /**
  * Walks a message before it is encoded: rejects what a WAMP payload cannot carry, naming
- * where it sits (e.g. `args[1].when`), and reports whether any bytes are present.
+ * where it sits (e.g. `args[1].when`), and reports (as HAS_* flags) what needs rewriting.
  */
-export function inspectPayload(value: unknown, path: string, allowBigInt: boolean, depth = 0): boolean {
+export function inspectPayload(value: unknown, path: string, allowBigInt: boolean, depth = 0): number {
   switch (typeof value) {
     case 'string':
     case 'boolean':
     case 'undefined':
-      return false
+      return 0
     case 'number':
       if (!Number.isFinite(value)) throw new SerializationError(`${path} is ${value}, which WAMP cannot carry`)
-      return false
+      return isWideInteger(value) ? HAS_WIDE_INTEGERS : 0
     case 'bigint':
-      if (allowBigInt) return false
+      if (allowBigInt) return 0
       throw new SerializationError(`${path} is a BigInt, which JSON cannot carry; use a number or msgpack`)
     case 'function':
     case 'symbol':
       throw new SerializationError(`${path} is a ${typeof value}, which cannot be serialized`)
   }
-  if (value === null) return false
-  if (value instanceof Uint8Array) return true
+  if (value === null) return 0
+  if (value instanceof Uint8Array) return HAS_BYTES
   if (depth >= MAX_DEPTH) throw new SerializationError(`${path} is nested too deeply (or refers to itself)`)
   if (Array.isArray(value)) {
-    let binary = false
-    for (let i = 0; i < value.length; i++) {
-      if (inspectPayload(value[i], `${path}[${i}]`, allowBigInt, depth + 1)) binary = true
-    }
-    return binary
+    let flags = 0
+    for (let i = 0; i < value.length; i++) flags |= inspectPayload(value[i], `${path}[${i}]`, allowBigInt, depth + 1)
+    return flags
   }
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
-    throw new SerializationError(`${path} is a ${value.constructor.name}; send binary data as a Uint8Array`)
+    throw new SerializationError(`${path} is an ${value.constructor.name}; send binary data as a Uint8Array`)
   }
   if (value instanceof Map || value instanceof Set || value instanceof Promise) {
     throw new SerializationError(`${path} is a ${value.constructor.name}, which cannot be serialized`)
   }
-  let binary = false
+  let flags = 0
   for (const key in value as Record<string, unknown>) {
-    if (inspectPayload((value as Record<string, unknown>)[key], `${path}.${key}`, allowBigInt, depth + 1)) binary = true
+    flags |= inspectPayload((value as Record<string, unknown>)[key], `${path}.${key}`, allowBigInt, depth + 1)
   }
-  return binary
+  return flags
+}
+
+/** An integer outside [-2^31, 2^32) and within ±2^53. */
+export function isWideInteger(value: number): boolean {
+  return (value >= 2 ** 32 || value < -(2 ** 31)) && Number.isInteger(value) && Math.abs(value) <= 2 ** 53
 }
 
 /** Walks a whole message; error paths name its parts (`args[0].x`, `kwargs.y`, `field 2`). */
-export function inspectMessage(message: readonly unknown[], allowBigInt: boolean): boolean {
+export function inspectMessage(message: readonly unknown[], allowBigInt: boolean): number {
   const args = payloadIndex[message[0] as number] ?? -1
-  let binary = false
+  let flags = 0
   for (let i = 1; i < message.length; i++) {
     const name = i === args ? 'args' : i === args + 1 ? 'kwargs' : `field ${i}`
-    if (inspectPayload(message[i], name, allowBigInt)) binary = true
+    flags |= inspectPayload(message[i], name, allowBigInt)
   }
-  return binary
+  return flags
+}
+
+/** A copy of `value` with every leaf passed through `leaf`; keys such as __proto__ stay own data. */
+export function mapLeaves(value: unknown, leaf: (value: unknown) => unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => mapLeaves(item, leaf))
+  if (typeof value === 'object' && value !== null && !(value instanceof Uint8Array)) {
+    const out: Record<string, unknown> = {}
+    for (const [key, item] of Object.entries(value)) {
+      Object.defineProperty(out, key, { value: mapLeaves(item, leaf), enumerable: true, writable: true, configurable: true })
+    }
+    return out
+  }
+  return leaf(value)
 }
 
 /** Where Args sit in the messages that carry a payload (ABORT, ERROR, PUBLISH, EVENT, CALL, RESULT, INVOCATION, YIELD). */

@@ -1,6 +1,6 @@
 import { SerializationError } from '../protocol/errors.js'
 import { fromBase64, toBase64 } from './base64.js'
-import { inspectMessage } from './inspect.js'
+import { HAS_BYTES, inspectMessage, mapLeaves } from './inspect.js'
 import type { Serializer } from './serializer.js'
 
 /**
@@ -13,9 +13,9 @@ export const jsonSerializer: Serializer = {
   rawSocketCode: 1,
   binary: false,
   encode(message) {
-    const binary = inspectMessage(message, false)
+    const binary = inspectMessage(message, false) & HAS_BYTES
     try {
-      return JSON.stringify(binary ? bytesToStrings(message) : message)
+      return JSON.stringify(binary ? mapLeaves(message, bytesToString) : message)
     } catch (error) {
       throw new SerializationError(`the message cannot be encoded as JSON: ${(error as Error).message}`, {
         cause: error,
@@ -30,18 +30,8 @@ export const jsonSerializer: Serializer = {
   },
 }
 
-function bytesToStrings(value: unknown): unknown {
-  if (value instanceof Uint8Array) return `\0${toBase64(value)}`
-  if (Array.isArray(value)) return value.map(bytesToStrings)
-  if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {}
-    for (const [key, item] of Object.entries(value)) {
-      // defineProperty keeps a key named __proto__ an own property, not a prototype change.
-      Object.defineProperty(out, key, { value: bytesToStrings(item), enumerable: true, writable: true, configurable: true })
-    }
-    return out
-  }
-  return value
+function bytesToString(value: unknown): unknown {
+  return value instanceof Uint8Array ? `\0${toBase64(value)}` : value
 }
 
 function stringsToBytes(value: unknown): unknown {

@@ -1,6 +1,6 @@
 import { Decoder, Encoder } from '@msgpack/msgpack'
 import { SerializationError } from '../protocol/errors.js'
-import { inspectMessage } from './inspect.js'
+import { HAS_WIDE_INTEGERS, inspectMessage, isWideInteger, mapLeaves } from './inspect.js'
 import type { Serializer } from './serializer.js'
 
 // useBigInt64 off when decoding: 53-bit IDs must come back as numbers, never BigInt.
@@ -14,9 +14,10 @@ export const msgpackSerializer: Serializer = {
   rawSocketCode: 2,
   binary: true,
   encode(message) {
-    inspectMessage(message, true)
+    // The encoder writes wide integers as float64 unless they are BigInt; IDs must stay integers.
+    const wide = inspectMessage(message, true) & HAS_WIDE_INTEGERS
     try {
-      return encoder.encode(message)
+      return encoder.encode(wide ? mapLeaves(message, widen) : message)
     } catch (error) {
       throw new SerializationError(`the message cannot be encoded as MsgPack: ${(error as Error).message}`, {
         cause: error,
@@ -27,4 +28,8 @@ export const msgpackSerializer: Serializer = {
     if (typeof data === 'string') throw new Error('a MsgPack frame must be binary, not text')
     return decoder.decode(data)
   },
+}
+
+function widen(value: unknown): unknown {
+  return typeof value === 'number' && isWideInteger(value) ? BigInt(value) : value
 }
