@@ -10,7 +10,7 @@ export default defineConfig({
     lib: {
       entry: {
         index: 'src/index.ts',
-        client: 'src/client/index.ts',
+        client: 'src/core.ts',
         rawsocket: 'src/transports/rawsocket.ts',
         'rawsocket-browser': 'src/transports/rawsocket-browser.ts',
       },

@@ -3,4 +3,5 @@
  * The client core alone is `react-wamp/client`; the in-process router is `react-wamp/router`.
  * @packageDocumentation
  */
-export * from './client/index.js'
+export * from './core.js'
+export * from './react/index.js'

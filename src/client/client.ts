@@ -172,6 +172,14 @@ export class Client {
   }
 
   /**
+   * Drops the session at once, without GOODBYE: closes the transport and rejects whatever is
+   * pending with ConnectionLostError (or `error`). For a connection found dead. Idempotent.
+   */
+  terminate(error: Error = new ConnectionLostError('the session was terminated locally')): void {
+    this.end({ reason: CloseReason.transportLost, details: { message: error.message }, initiator: 'client' }, error)
+  }
+
+  /**
    * Leaves the realm: sends GOODBYE, waits for the router's answer (at most twice the
    * response timeout), then closes the transport. A second call rejects with ClientClosedError.
    */

@@ -1,0 +1,7 @@
+/**
+ * react-wamp/client: the WAMP client core with no React — sessions, the resilient
+ * connection, and the authentication methods.
+ * @packageDocumentation
+ */
+export * from './client/index.js'
+export * from './connection/index.js'
