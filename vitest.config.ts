@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/**/*.test.ts'],
+          include: ['test/**/*.test.{ts,tsx}'],
           exclude: ['test/conformance/**', 'test/routers/**'],
           environment: 'node',
         },
@@ -17,7 +17,7 @@ export default defineConfig({
       {
         test: {
           name: 'conformance',
-          include: ['test/conformance/**/*.test.ts', 'test/routers/**/*.test.ts'],
+          include: ['test/conformance/**/*.test.{ts,tsx}', 'test/routers/**/*.test.ts'],
           globalSetup: ['test/conformance/global-setup.ts'],
           testTimeout: 20_000,
           hookTimeout: 180_000,
