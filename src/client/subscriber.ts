@@ -2,6 +2,7 @@ import { MessageType } from '../protocol/message-types.js'
 import type { Dict, EventMessage } from '../protocol/messages.js'
 import { InvalidArgumentError } from '../protocol/errors.js'
 import { checkOptions, checkUri } from './payload.js'
+import { runHandler } from './run-handler.js'
 import type { SessionPort } from './session-port.js'
 import type { Event, EventHandler, SubscribeOptions, Subscription } from './types.js'
 
@@ -126,12 +127,7 @@ export class Subscriber {
       publication,
     }
     for (const { handler } of subscription.handlers) {
-      try {
-        const out = handler(event)
-        if (out && typeof out.then === 'function') out.then(undefined, (error) => this.handlerFailed(subscription, error))
-      } catch (error) {
-        this.handlerFailed(subscription, error)
-      }
+      runHandler(handler, event, (error) => this.handlerFailed(subscription, error))
     }
   }
 

@@ -53,7 +53,8 @@ export interface Event {
   publication: number
 }
 
-export type EventHandler = (event: Event) => void | Promise<void>
+/** Receives events; a returned promise that rejects is reported to the logger. */
+export type EventHandler = (event: Event) => unknown
 
 /** Call options: WAMP CALL options plus local controls. */
 export interface CallOptions extends Dict {

@@ -1,5 +1,6 @@
 import type { Client } from '../client/client.js'
 import type { Logger } from '../client/logger.js'
+import { runHandler } from '../client/run-handler.js'
 import type { Event, EventHandler, SubscribeOptions, Subscription } from '../client/types.js'
 import { releaseLater } from './release-later.js'
 import { stableKey } from './stable-key.js'
@@ -109,14 +110,7 @@ export class SubscriptionRegistry {
   }
 
   private dispatch(entry: Entry, event: Event): void {
-    for (const handler of entry.handlers) {
-      try {
-        const out = handler(event)
-        if (out && typeof out.then === 'function') out.then(undefined, (error) => this.failed(entry, error))
-      } catch (error) {
-        this.failed(entry, error)
-      }
-    }
+    for (const handler of entry.handlers) runHandler(handler, event, (error) => this.failed(entry, error))
   }
 
   private failed(entry: Entry, error: unknown): void {

@@ -1,0 +1,11 @@
+import type { Preview } from '@storybook/react-vite'
+
+const preview: Preview = {
+  parameters: {
+    layout: 'padded',
+    controls: { expanded: true },
+  },
+  tags: ['autodocs'],
+}
+
+export default preview

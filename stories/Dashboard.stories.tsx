@@ -1,0 +1,37 @@
+import type { Meta, StoryObj } from '@storybook/react-vite'
+import { Demo } from './support/Demo.js'
+import { Search, backend as searchBackend } from './useCall.stories.js'
+import { ExportJob, backend as exportBackend } from './useProgressCall.stories.js'
+import { Chat } from './usePublish.stories.js'
+import { Ticker, backend as pricesBackend } from './useSubscription.stories.js'
+import { ConnectionPanel } from './useWampSession.stories.js'
+
+/** Every demo backend at once (each is set up once per page, whichever story started it). */
+const backends = [searchBackend, exportBackend, pricesBackend]
+
+function Dashboard() {
+  return (
+    <div style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 12, minWidth: 900 }}>
+      <ConnectionPanel />
+      <Ticker symbol="acme" bufferSize={5} />
+      <Ticker symbol="globex" bufferSize={5} />
+      <Search initialDelay={500} />
+      <ExportJob steps={10} stepMs={150} />
+      <Chat author="dashboard" />
+    </div>
+  )
+}
+
+/**
+ * A dashboard composing the widgets over one WampProvider: one session, one SUBSCRIBE per
+ * topic however many widgets show it, and everything comes back after "Drop the connection".
+ */
+const meta = {
+  title: 'Examples/Dashboard',
+  component: Dashboard,
+  decorators: [(Story) => <Demo backends={backends}>{<Story />}</Demo>],
+  parameters: { layout: 'fullscreen' },
+} satisfies Meta<typeof Dashboard>
+
+export default meta
+export const Overview: StoryObj<typeof meta> = {}

@@ -1,0 +1,86 @@
+import type { Meta, StoryObj } from '@storybook/react-vite'
+import { useState } from 'react'
+import type { Client } from '../src/client/index.js'
+import { RPCError } from '../src/client/index.js'
+import { useCall } from '../src/react/index.js'
+import { Demo, panel } from './support/Demo.js'
+import { ns } from './support/demo.js'
+
+const SEARCH = `${ns}.search`
+
+/** Backend: a search that takes `delay` ms, fails for "fail", and stops when cancelled. */
+export const backend = [
+  'search',
+  async (session: Client) => {
+    const cities = ['Amsterdam', 'Berlin', 'Lisbon', 'London', 'Madrid', 'Paris', 'Prague', 'Rome', 'Vienna', 'Warsaw']
+    await session.register(SEARCH, async ({ args, signal }) => {
+      const [query, delay] = args as [string, number]
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, delay)
+        signal.addEventListener('abort', () => {
+          clearTimeout(timer)
+          reject(signal.reason)
+        })
+      })
+      if (query === 'fail') throw new RPCError('demo.error.search_failed', ['the search service refused "fail"'])
+      return { args: [cities.filter((c) => c.toLowerCase().includes(query.toLowerCase()))] }
+    })
+  },
+] as const
+
+export function Search({ initialDelay = 800 }: { initialDelay?: number }) {
+  const [query, setQuery] = useState('a')
+  const [delay, setDelay] = useState(initialDelay)
+  const { status, data, error, cancel, execute } = useCall(SEARCH, {
+    args: [query, delay],
+    select: (result) => result.args[0] as string[],
+  })
+  return (
+    <div style={panel}>
+      <label>
+        City contains <input value={query} onChange={(e) => setQuery(e.target.value)} aria-label="query" />
+      </label>{' '}
+      <label>
+        server delay{' '}
+        <input type="range" min={0} max={5000} step={100} value={delay} onChange={(e) => setDelay(Number(e.target.value))} aria-label="delay" />{' '}
+        {delay} ms
+      </label>
+      <p>
+        <button type="button" onClick={cancel} disabled={status !== 'pending'}>
+          Cancel
+        </button>{' '}
+        <button type="button" onClick={() => void execute().catch(() => {})}>
+          Search again
+        </button>
+      </p>
+      <p data-testid="call-status">status: {status}</p>
+      {status === 'pending' && <p>Searching…</p>}
+      {error && (
+        <p role="alert" data-testid="call-error" style={{ color: '#b91c1c' }}>
+          {error.name === 'AbortError' ? 'Cancelled' : error.message}
+        </p>
+      )}
+      {data && <ul data-testid="call-data">{data.map((city) => <li key={city}>{city}</li>)}</ul>}
+    </div>
+  )
+}
+
+const backends = [backend]
+
+/**
+ * `useCall` calls a procedure while mounted and keeps `status`, `data` and `error` as state.
+ * Typing re-calls (the previous call is cancelled); "Cancel" sends a CANCEL and the callee's
+ * AbortSignal fires; type `fail` to see an RPCError.
+ */
+const meta = {
+  title: 'Hooks/useCall',
+  component: Search,
+  excludeStories: ['Search', 'backend'],
+  decorators: [(Story) => <Demo backends={backends}>{<Story />}</Demo>],
+} satisfies Meta<typeof Search>
+
+export default meta
+type Story = StoryObj<typeof meta>
+
+export const SlowSearch: Story = { args: { initialDelay: 3000 } }
+export const QuickSearch: Story = { args: { initialDelay: 100 } }
