@@ -3,5 +3,6 @@
  * connection, and the authentication methods.
  * @packageDocumentation
  */
+export * from './auth/index.js'
 export * from './client/index.js'
 export * from './connection/index.js'

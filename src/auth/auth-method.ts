@@ -5,6 +5,8 @@ export interface Challenge {
   /** The auth method the router chose, e.g. `wampcra`. */
   method: string
   extra: Dict
+  /** The authid this client announced in HELLO, if any. */
+  authid?: string
 }
 
 /** What the client answers with in AUTHENTICATE. */

@@ -81,6 +81,7 @@ export class Client {
   private resolveClosed!: (info: CloseInfo) => void
   private joinStep: ((message: RouterToClientMessage) => void) | undefined
   private goodbyeEcho: (() => void) | undefined
+  private announcedAuthid: string | undefined
 
   /** @internal Use `createClient(transport, config)`. */
   constructor(
@@ -260,7 +261,10 @@ export class Client {
     if (auth.length > 0) details.authmethods = auth.map((method) => method.method)
     const authid = config.authid ?? auth.find((method) => method.authid !== undefined)?.authid
     if (authid !== undefined) details.authid = authid
-    const extras = await Promise.all(auth.map((method) => method.authextra))
+    this.announcedAuthid = authid
+    const extras = await Promise.all(auth.map((method) => method.authextra)).catch((error: Error) => {
+      throw new AuthenticationError('wamp.error.cannot_authenticate', { message: error.message })
+    })
     const authextra = Object.assign({}, ...extras, config.authextra)
     if (Object.keys(authextra).length > 0) details.authextra = authextra
     return [MessageType.HELLO, config.realm, details]
@@ -288,7 +292,7 @@ export class Client {
           return undefined
         }
         const response = await this.authStep(`the ${name} challenge could not be answered`, () =>
-          method.respond({ method: name, extra }),
+          method.respond({ method: name, extra, authid: this.announcedAuthid }),
         )
         this.sendRaw([MessageType.AUTHENTICATE, response.signature, response.extra ?? {}])
         return undefined
