@@ -17,7 +17,7 @@ export default defineConfig({
       formats: ['es'],
     },
     rollupOptions: {
-      external: [/^node:/, /^react($|\/)/, 'react-dom', 'ws', 'isomorphic-ws', /^@msgpack\//],
+      external: [/^node:/, /^react($|\/)/, 'react-dom', 'ws', 'isomorphic-ws', /^@msgpack\//, /^@noble\//],
     },
   },
 })
