@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.{ts,tsx}'],
-          exclude: ['test/conformance/**', 'test/routers/**'],
+          exclude: ['test/conformance/**', 'test/routers/**', 'test/browser/**'],
           environment: 'node',
         },
       },
@@ -22,6 +22,15 @@ export default defineConfig({
           testTimeout: 20_000,
           hookTimeout: 180_000,
           maxWorkers: 2,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/browser/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 180_000,
         },
       },
     ],

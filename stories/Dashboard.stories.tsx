@@ -3,7 +3,7 @@ import { Demo } from './support/Demo.js'
 import { Search, backend as searchBackend } from './useCall.stories.js'
 import { ExportJob, backend as exportBackend } from './useProgressCall.stories.js'
 import { Chat } from './usePublish.stories.js'
-import { Ticker, backend as pricesBackend } from './useSubscription.stories.js'
+import { backend as pricesBackend, Ticker } from './useSubscription.stories.js'
 import { ConnectionPanel } from './useWampSession.stories.js'
 
 /** Every demo backend at once (each is set up once per page, whichever story started it). */

@@ -42,7 +42,15 @@ export function Search({ initialDelay = 800 }: { initialDelay?: number }) {
       </label>{' '}
       <label>
         server delay{' '}
-        <input type="range" min={0} max={5000} step={100} value={delay} onChange={(e) => setDelay(Number(e.target.value))} aria-label="delay" />{' '}
+        <input
+          type="range"
+          min={0}
+          max={5000}
+          step={100}
+          value={delay}
+          onChange={(e) => setDelay(Number(e.target.value))}
+          aria-label="delay"
+        />{' '}
         {delay} ms
       </label>
       <p>
@@ -60,7 +68,13 @@ export function Search({ initialDelay = 800 }: { initialDelay?: number }) {
           {error.name === 'AbortError' ? 'Cancelled' : error.message}
         </p>
       )}
-      {data && <ul data-testid="call-data">{data.map((city) => <li key={city}>{city}</li>)}</ul>}
+      {data && (
+        <ul data-testid="call-data">
+          {data.map((city) => (
+            <li key={city}>{city}</li>
+          ))}
+        </ul>
+      )}
     </div>
   )
 }

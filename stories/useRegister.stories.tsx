@@ -8,10 +8,10 @@ const GREET = `${ns}.browser.greet`
 
 /** This component is the callee: the procedure lives in the browser while it is mounted. */
 function BrowserCallee({ greeting }: { greeting: string }) {
-  const [log, setLog] = useState<string[]>([])
+  const [log, setLog] = useState<{ id: number; line: string }[]>([])
   const { status, invocationCount, error } = useRegister(GREET, async ({ args, signal }) => {
     const name = String(args[0] ?? 'stranger')
-    setLog((lines) => [...lines.slice(-4), `called with "${name}"`])
+    setLog((lines) => [...lines.slice(-4), { id: Date.now() + Math.random(), line: `called with "${name}"` }])
     await new Promise((resolve) => setTimeout(resolve, 150))
     if (signal.aborted) throw signal.reason
     return { args: [`${greeting}, ${name}!`] }
@@ -23,7 +23,11 @@ function BrowserCallee({ greeting }: { greeting: string }) {
         {GREET}: {status} · {invocationCount} invocations
       </p>
       {error && <p role="alert">{error.message}</p>}
-      <ul style={{ fontSize: 12 }}>{log.map((line, i) => <li key={`${i}-${line}`}>{line}</li>)}</ul>
+      <ul style={{ fontSize: 12 }}>
+        {log.map(({ id, line }) => (
+          <li key={id}>{line}</li>
+        ))}
+      </ul>
     </div>
   )
 }

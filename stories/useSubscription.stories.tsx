@@ -14,7 +14,9 @@ export const backend = [
     setInterval(() => {
       for (const symbol of Object.keys(prices)) {
         prices[symbol] = Math.max(1, prices[symbol]! * (1 + (Math.random() - 0.5) * 0.02))
-        void session.publish(`${PRICES}${symbol}`, [Number(prices[symbol]!.toFixed(2))], { at: Date.now() }).catch(() => {})
+        void session
+          .publish(`${PRICES}${symbol}`, [Number(prices[symbol]!.toFixed(2))], { at: Date.now() })
+          .catch(() => {})
       }
     }, 150)
   },
@@ -79,7 +81,8 @@ function AllInstruments() {
   const { lastEvent, eventCount } = useSubscription(PRICES, { match: 'prefix', bufferSize: 0 })
   return (
     <p style={panel} data-testid="prefix-last">
-      {eventCount} events on {PRICES}* · last: {lastEvent ? `${lastEvent.topic.slice(PRICES.length)} ${lastEvent.args[0]}` : '–'}
+      {eventCount} events on {PRICES}* · last:{' '}
+      {lastEvent ? `${lastEvent.topic.slice(PRICES.length)} ${lastEvent.args[0]}` : '–'}
     </p>
   )
 }

@@ -7,7 +7,10 @@ export function ConnectionPanel() {
   const connection = useConnection()
   return (
     <div style={panel}>
-      <dl data-testid="connection-state" style={{ display: 'grid', gridTemplateColumns: 'max-content auto', gap: '2px 12px' }}>
+      <dl
+        data-testid="connection-state"
+        style={{ display: 'grid', gridTemplateColumns: 'max-content auto', gap: '2px 12px' }}
+      >
         <dt>status</dt>
         <dd data-testid="connection-status">{state.status}</dd>
         <dt>session</dt>

@@ -5,7 +5,7 @@ import { type Dict, type InterruptMessage, type InvocationMessage, withPayload }
 import { isDict } from '../protocol/validate.js'
 import { checkOptions, checkUri } from './payload.js'
 import type { SessionPort } from './session-port.js'
-import type { Invocation, InvocationHandler, InvokeResult, Registration, RegisterOptions } from './types.js'
+import type { Invocation, InvocationHandler, InvokeResult, RegisterOptions, Registration } from './types.js'
 
 interface RegistrationRecord {
   id: number
@@ -90,9 +90,10 @@ export class Callee {
     const [, request, registrationId, details, args, kwargs] = message
     const record = this.byId.get(registrationId)
     if (!record) {
-      this.reply([MessageType.ERROR, MessageType.INVOCATION, request, {}, ErrorUri.noSuchRegistration], [
-        `this client has no handler for registration ${registrationId}`,
-      ])
+      this.reply(
+        [MessageType.ERROR, MessageType.INVOCATION, request, {}, ErrorUri.noSuchRegistration],
+        [`this client has no handler for registration ${registrationId}`],
+      )
       return
     }
     if (this.active.has(request)) {
@@ -156,7 +157,12 @@ export class Callee {
       this.port.send(withPayload([MessageType.YIELD, request, {}], result?.args, result?.kwargs))
     } catch (sendError) {
       this.port.logger.error('a callee result could not be sent', sendError)
-      this.sendError(request, new RPCError(ErrorUri.invalidArgument, [`the callee's result could not be serialized: ${(sendError as Error).message}`]))
+      this.sendError(
+        request,
+        new RPCError(ErrorUri.invalidArgument, [
+          `the callee's result could not be serialized: ${(sendError as Error).message}`,
+        ]),
+      )
     }
   }
 

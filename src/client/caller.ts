@@ -2,7 +2,14 @@ import { ErrorUri } from '../protocol/error-uris.js'
 import { CallTimeoutError, InvalidArgumentError, WampAbortError } from '../protocol/errors.js'
 import { routerHasFeature } from '../protocol/features.js'
 import { MessageType } from '../protocol/message-types.js'
-import { type Args, type Dict, type ErrorMessage, type Kwargs, type ResultMessage, withPayload } from '../protocol/messages.js'
+import {
+  type Args,
+  type Dict,
+  type ErrorMessage,
+  type Kwargs,
+  type ResultMessage,
+  withPayload,
+} from '../protocol/messages.js'
 import { checkOptions, checkPayload, checkUri, payloadOf, rpcErrorOf } from './payload.js'
 import type { PendingRequest } from './request-table.js'
 import type { SessionPort } from './session-port.js'
@@ -57,7 +64,8 @@ export class Caller {
           if (reply[0] === MessageType.RESULT) {
             const [, , details, resultArgs, resultKwargs] = reply as ResultMessage
             if (details.progress === true) {
-              if (!settled && !cancelling && onProgress) notifyProgress(onProgress, payloadOf(resultArgs, resultKwargs, details), port)
+              if (!settled && !cancelling && onProgress)
+                notifyProgress(onProgress, payloadOf(resultArgs, resultKwargs, details), port)
               return false
             }
             if (settle()) resolve(payloadOf(resultArgs, resultKwargs, details))

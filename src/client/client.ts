@@ -11,17 +11,17 @@ import {
   SessionClosedError,
 } from '../protocol/errors.js'
 import { clientRoles, routerHasFeature } from '../protocol/features.js'
-import { isValidUri } from '../protocol/uri.js'
 import { RequestIds } from '../protocol/ids.js'
 import { MessageType, messageName } from '../protocol/message-types.js'
 import type { Dict, ErrorMessage, RouterToClientMessage } from '../protocol/messages.js'
-import { rpcErrorOf } from './payload.js'
+import { isValidUri } from '../protocol/uri.js'
 import { validateInbound } from '../protocol/validate.js'
 import type { Transport, TransportCloseInfo } from '../transports/transport.js'
 import { Callee } from './callee.js'
 import { Caller } from './caller.js'
 import { describeMessage } from './debug-format.js'
 import { defaultLogger, type Logger } from './logger.js'
+import { rpcErrorOf } from './payload.js'
 import { Publisher } from './publisher.js'
 import { RequestTable } from './request-table.js'
 import type { SessionPort } from './session-port.js'
@@ -279,7 +279,7 @@ export class Client {
           throw new ProtocolViolationError('WELCOME announces neither a broker nor a dealer role')
         }
         const method = auth.find((m) => m.method === details.authmethod)
-        await this.authStep('the router\'s proof in WELCOME was refused', () => method?.verifyWelcome?.(details))
+        await this.authStep("the router's proof in WELCOME was refused", () => method?.verifyWelcome?.(details))
         this.id = message[1]
         return details
       }
@@ -426,10 +426,16 @@ export class Client {
         this.violation(`${messageName(message[0])} after the session was established`)
         return
       case MessageType.UNSUBSCRIBED:
-        if (message[1] === 0) return this.subscriber.onRevoked(message[2] ?? {})
+        if (message[1] === 0) {
+          this.subscriber.onRevoked(message[2] ?? {})
+          return
+        }
         break
       case MessageType.UNREGISTERED:
-        if (message[1] === 0) return this.callee.onRevoked(message[2] ?? {})
+        if (message[1] === 0) {
+          this.callee.onRevoked(message[2] ?? {})
+          return
+        }
         break
     }
     this.onReply(message)
@@ -456,7 +462,9 @@ export class Client {
       return
     }
     if (pending.type !== type) {
-      this.violation(`${messageName(message[0])} answers request ${requestId}, which was a ${messageName(pending.type)}`)
+      this.violation(
+        `${messageName(message[0])} answers request ${requestId}, which was a ${messageName(pending.type)}`,
+      )
       return
     }
     if (pending.reply(message)) this.requests.delete(requestId)

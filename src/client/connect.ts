@@ -37,11 +37,18 @@ export async function connect(url: string, config: ClientConfig): Promise<Client
     case 'tcps':
     case 'unix': {
       const { openRawSocket } = await import('../transports/rawsocket.js')
-      transport = await openRawSocket(url, { serializer, openTimeout, tls: config.tls as never, recvLimit: config.recvLimit })
+      transport = await openRawSocket(url, {
+        serializer,
+        openTimeout,
+        tls: config.tls as never,
+        recvLimit: config.recvLimit,
+      })
       break
     }
     default:
-      throw new InvalidArgumentError(`connect: unsupported URL ${JSON.stringify(url)}: use ws://, wss://, tcp://, tcps:// or unix://`)
+      throw new InvalidArgumentError(
+        `connect: unsupported URL ${JSON.stringify(url)}: use ws://, wss://, tcp://, tcps:// or unix://`,
+      )
   }
   return createClient(transport, config)
 }

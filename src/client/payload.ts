@@ -1,5 +1,5 @@
-import { CallTimeoutError, InvalidArgumentError, RPCError } from '../protocol/errors.js'
 import { ErrorUri } from '../protocol/error-uris.js'
+import { CallTimeoutError, InvalidArgumentError, RPCError } from '../protocol/errors.js'
 import type { Args, Dict, ErrorMessage, Kwargs } from '../protocol/messages.js'
 import { isValidUri, type MatchPolicy } from '../protocol/uri.js'
 import { isDict } from '../protocol/validate.js'
@@ -13,7 +13,9 @@ export function payloadOf(args: Args | undefined, kwargs: Kwargs | undefined, de
 /** Checks user input before anything is sent; throws InvalidArgumentError naming the problem. */
 export function checkUri(what: string, uri: unknown, match: unknown = 'exact'): asserts uri is string {
   if (match !== undefined && match !== 'exact' && match !== 'prefix' && match !== 'wildcard') {
-    throw new InvalidArgumentError(`${what}: match must be "exact", "prefix" or "wildcard", not ${JSON.stringify(match)}`)
+    throw new InvalidArgumentError(
+      `${what}: match must be "exact", "prefix" or "wildcard", not ${JSON.stringify(match)}`,
+    )
   }
   if (!isValidUri(uri, (match ?? 'exact') as MatchPolicy)) {
     throw new InvalidArgumentError(`${what}: ${JSON.stringify(uri)} is not a valid WAMP URI`)

@@ -1,6 +1,6 @@
+import { InvalidArgumentError } from '../protocol/errors.js'
 import { MessageType } from '../protocol/message-types.js'
 import type { Dict, EventMessage } from '../protocol/messages.js'
-import { InvalidArgumentError } from '../protocol/errors.js'
 import { checkOptions, checkUri } from './payload.js'
 import { runHandler } from './run-handler.js'
 import type { SessionPort } from './session-port.js'
@@ -87,7 +87,10 @@ export class Subscriber {
     // Forget it before UNSUBSCRIBE goes out, so a new subscribe of the same key starts afresh.
     this.forget(subscription)
     if (!this.port.isOpen()) return
-    await this.port.request([MessageType.UNSUBSCRIBE, this.port.nextId(), subscription.id], `unsubscribe from ${subscription.topic}`)
+    await this.port.request(
+      [MessageType.UNSUBSCRIBE, this.port.nextId(), subscription.id],
+      `unsubscribe from ${subscription.topic}`,
+    )
   }
 
   private forget(subscription: RouterSubscription): void {

@@ -73,6 +73,7 @@ export interface CallOptions extends Dict {
 export type CancelMode = 'kill' | 'killnowait' | 'skip'
 
 /** What a callee handler returns: nothing (empty YIELD), or args and kwargs. */
+// biome-ignore lint/suspicious/noConfusingVoidType: handlers written as `() => {}` return void.
 export type InvokeResult = { args?: Args; kwargs?: Kwargs } | undefined | void
 
 /** One invocation of a registered procedure. */

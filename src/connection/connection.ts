@@ -16,7 +16,7 @@ import type {
 import { ClientClosedError, ConnectionLostError, WampError } from '../protocol/errors.js'
 import { type ReconnectOptions, retryDelay } from './backoff.js'
 import { Liveness, type LivenessOptions } from './liveness.js'
-import { RegistrationRegistry, type RegistrationLease } from './registrations.js'
+import { type RegistrationLease, RegistrationRegistry } from './registrations.js'
 import { releaseLater } from './release-later.js'
 import { type CallLease, SharedCalls } from './shared-calls.js'
 import { Store } from './store.js'
@@ -80,7 +80,10 @@ export class Connection {
     const urls = options.url === undefined ? [undefined] : Array.isArray(options.url) ? options.url : [options.url]
     if (urls.length === 0) throw new TypeError('createConnection: url must name at least one endpoint')
     this.endpoints = urls
-    this.subscriptions = new SubscriptionRegistry(() => this.client, () => this.logger)
+    this.subscriptions = new SubscriptionRegistry(
+      () => this.client,
+      () => this.logger,
+    )
     this.registrations = new RegistrationRegistry(() => this.client)
     this.liveness = new Liveness(options.liveness === false ? undefined : (options.liveness ?? {}))
   }
@@ -97,7 +100,11 @@ export class Connection {
 
   /** Counts of the live tables (for tests and leak checks). */
   get stats(): { subscriptions: number; registrations: number; sharedCalls: number } {
-    return { subscriptions: this.subscriptions.size, registrations: this.registrations.size, sharedCalls: this.calls.size }
+    return {
+      subscriptions: this.subscriptions.size,
+      registrations: this.registrations.size,
+      sharedCalls: this.calls.size,
+    }
   }
 
   /** Starts connecting (idempotent). */
@@ -271,7 +278,11 @@ function openWithConnect(url: string | undefined, config: ClientConfig): Promise
 
 /** In browsers, `online` and page visibility trigger an immediate attempt. */
 function listenForWakeups(wake: () => void): (() => void) | undefined {
-  const target = globalThis as { addEventListener?: Window['addEventListener']; removeEventListener?: Window['removeEventListener']; document?: Document }
+  const target = globalThis as {
+    addEventListener?: Window['addEventListener']
+    removeEventListener?: Window['removeEventListener']
+    document?: Document
+  }
   if (typeof target.addEventListener !== 'function' || !target.document) return undefined
   const onVisible = () => {
     if (target.document?.visibilityState === 'visible') wake()

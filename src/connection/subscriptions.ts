@@ -53,7 +53,14 @@ export class SubscriptionRegistry {
     const key = stableKey([topic, options])
     let entry = this.entries.get(key)
     if (!entry) {
-      entry = { key, topic, options, handlers: new Set(), status: new Store<SubscriptionStatus>({ status: 'pending' }), generation: 0 }
+      entry = {
+        key,
+        topic,
+        options,
+        handlers: new Set(),
+        status: new Store<SubscriptionStatus>({ status: 'pending' }),
+        generation: 0,
+      }
       this.entries.set(key, entry)
       this.subscribe(entry)
     }
@@ -93,20 +100,22 @@ export class SubscriptionRegistry {
     entry.onClient = undefined
     entry.status.set({ status: 'pending' })
     if (!client?.isOpen) return
-    client.subscribe(entry.topic, (event) => this.dispatch(entry, event), entry.options).then(
-      (subscription) => {
-        // A release (or a new session) came first: undo what the router just granted.
-        if (generation !== entry.generation) {
-          subscription.unsubscribe().catch(() => {})
-          return
-        }
-        entry.onClient = subscription
-        entry.status.set({ status: 'active', id: subscription.id })
-      },
-      (error: Error) => {
-        if (generation === entry.generation) entry.status.set({ status: 'error', error })
-      },
-    )
+    client
+      .subscribe(entry.topic, (event) => this.dispatch(entry, event), entry.options)
+      .then(
+        (subscription) => {
+          // A release (or a new session) came first: undo what the router just granted.
+          if (generation !== entry.generation) {
+            subscription.unsubscribe().catch(() => {})
+            return
+          }
+          entry.onClient = subscription
+          entry.status.set({ status: 'active', id: subscription.id })
+        },
+        (error: Error) => {
+          if (generation === entry.generation) entry.status.set({ status: 'error', error })
+        },
+      )
   }
 
   private dispatch(entry: Entry, event: Event): void {

@@ -26,5 +26,5 @@ export function randomId(): number {
   const words = new Uint32Array(2)
   globalThis.crypto.getRandomValues(words)
   // 21 high bits and 32 low bits make 53 random bits; +1 keeps 0 out of range.
-  return ((words[0]! & 0x1fffff) * 2 ** 32 + words[1]!) + 1
+  return (words[0]! & 0x1fffff) * 2 ** 32 + words[1]! + 1
 }

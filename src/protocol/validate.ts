@@ -64,7 +64,9 @@ export function validateInbound(message: unknown): RouterToClientMessage {
   const max = layout.fields.length
   const min = max - layout.optional
   if (message.length - 1 < min || message.length - 1 > max) {
-    throw new ProtocolViolationError(`${name} must have ${min === max ? min : `${min} to ${max}`} fields after its type`)
+    throw new ProtocolViolationError(
+      `${name} must have ${min === max ? min : `${min} to ${max}`} fields after its type`,
+    )
   }
   for (let i = 1; i < message.length; i++) {
     const field = layout.fields[i - 1]!

@@ -1,7 +1,7 @@
 import type { Args, Event, Invocation, Kwargs, PublishOptions, Result } from '../client/types.js'
 import { type UseCallOptions, type UseCallResult, useCall } from './useCall.js'
-import { type PublishFunction, usePublish } from './usePublish.js'
 import { type UseProgressCallOptions, type UseProgressCallResult, useProgressCall } from './useProgressCall.js'
+import { type PublishFunction, usePublish } from './usePublish.js'
 import { type UseRegisterOptions, type UseRegisterResult, useRegister } from './useRegister.js'
 import { type SubscriptionState, type UseSubscriptionOptions, useSubscription } from './useSubscription.js'
 
@@ -48,6 +48,13 @@ type TypedCallOptions<P extends ProcedureSpec, TData> = Omit<UseCallOptions<TDat
   select?: (result: TypedResult<P>) => TData
 }
 
+/** What a typed callee handler returns. */
+type TypedInvokeResult<P extends ProcedureSpec> =
+  | { args?: Or<P['result'], Args>; kwargs?: Or<P['resultKwargs'], Kwargs> }
+  | undefined
+  // biome-ignore lint/suspicious/noConfusingVoidType: handlers written as `() => {}` return void.
+  | void
+
 /** The hooks, typed by an API map. */
 export interface TypedHooks<A extends ApiSpec> {
   useCall<K extends keyof Procs<A> & string, TData = TypedResult<Procs<A>[K]>>(
@@ -58,7 +65,10 @@ export interface TypedHooks<A extends ApiSpec> {
     procedure: K,
     options?: TypedCallOptions<Procs<A>[K], TData> &
       Omit<UseProgressCallOptions<TData, TProgress>, 'args' | 'kwargs' | 'select' | 'reducer'> & {
-        reducer?: (progress: TProgress, chunk: Omit<Result, 'args'> & { args: Or<Procs<A>[K]['progress'], Args> }) => TProgress
+        reducer?: (
+          progress: TProgress,
+          chunk: Omit<Result, 'args'> & { args: Or<Procs<A>[K]['progress'], Args> },
+        ) => TProgress
       },
   ): UseProgressCallResult<TData, TProgress>
   useSubscription<K extends keyof Topics<A> & string, TState = undefined>(
@@ -78,17 +88,17 @@ export interface TypedHooks<A extends ApiSpec> {
         args: Or<Procs<A>[K]['args'], Args>
         kwargs: Or<Procs<A>[K]['kwargs'], Kwargs>
       },
-    ) =>
-      | { args?: Or<Procs<A>[K]['result'], Args>; kwargs?: Or<Procs<A>[K]['resultKwargs'], Kwargs> }
-      | undefined
-      | void
-      | Promise<{ args?: Or<Procs<A>[K]['result'], Args>; kwargs?: Or<Procs<A>[K]['resultKwargs'], Kwargs> } | undefined | void>,
+    ) => TypedInvokeResult<Procs<A>[K]> | Promise<TypedInvokeResult<Procs<A>[K]>>,
     options?: UseRegisterOptions,
   ): UseRegisterResult
   usePublish<K extends keyof Topics<A> & string>(
     topic: K,
     options?: PublishOptions,
-  ): (args?: Or<Topics<A>[K]['args'], Args>, kwargs?: Or<Topics<A>[K]['kwargs'], Kwargs>, options?: PublishOptions) => Promise<void>
+  ): (
+    args?: Or<Topics<A>[K]['args'], Args>,
+    kwargs?: Or<Topics<A>[K]['kwargs'], Kwargs>,
+    options?: PublishOptions,
+  ) => Promise<void>
 }
 
 /**

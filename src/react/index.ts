@@ -1,8 +1,16 @@
-export { type ApiSpec, defineApi, type ProcedureSpec, type TopicSpec, type TypedEvent, type TypedHooks, type TypedResult } from './api.js'
+export {
+  type ApiSpec,
+  defineApi,
+  type ProcedureSpec,
+  type TopicSpec,
+  type TypedEvent,
+  type TypedHooks,
+  type TypedResult,
+} from './api.js'
 export { useConnection, WampContext } from './context.js'
 export { type UseCallOptions, type UseCallResult, useCall } from './useCall.js'
-export { type PublishFunction, usePublish } from './usePublish.js'
 export { type UseProgressCallOptions, type UseProgressCallResult, useProgressCall } from './useProgressCall.js'
+export { type PublishFunction, usePublish } from './usePublish.js'
 export { type UseRegisterOptions, type UseRegisterResult, useRegister } from './useRegister.js'
 export { type SubscriptionState, type UseSubscriptionOptions, useSubscription } from './useSubscription.js'
 export { useWampSession } from './useWampSession.js'

@@ -112,7 +112,11 @@ export function useCallCore<TData, TProgress>(
       } else {
         const controller = new AbortController()
         run.cancel = () => controller.abort(new Error('cancelled'))
-        promise = connection.call(procedure, opts.args, opts.kwargs, { ...wampOptions, signal: controller.signal, onProgress: onChunk })
+        promise = connection.call(procedure, opts.args, opts.kwargs, {
+          ...wampOptions,
+          signal: controller.signal,
+          onProgress: onChunk,
+        })
       }
       return promise.then(
         (result) => {

@@ -47,6 +47,7 @@ export function useRegister(
   const latest = useLatest({ handler, registerOptions })
   const [store] = useState(() => new Store<UseRegisterResult>(idle))
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the options, compared by value.
   useEffect(() => {
     if (!enabled) {
       store.set(idle)

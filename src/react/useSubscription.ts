@@ -48,6 +48,7 @@ export function useSubscription<TState = undefined>(
   const latest = useLatest({ ...options, fullOptions })
   const [store] = useState(() => new EventStore<TState>(initialValue))
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for topic and options, compared by value.
   useEffect(() => {
     if (!enabled) return undefined
     store.reset(latest.current.initialValue)
@@ -70,7 +71,6 @@ export function useSubscription<TState = undefined>(
       unlisten()
       lease.release()
     }
-    // The key stands for topic and options; the store and connection never change.
   }, [connection, key, enabled, store, latest])
 
   return useStoreSelector(store, (state) => state)

@@ -70,7 +70,12 @@ export function mapLeaves(value: unknown, leaf: (value: unknown) => unknown): un
   if (typeof value === 'object' && value !== null && !(value instanceof Uint8Array)) {
     const out: Record<string, unknown> = {}
     for (const [key, item] of Object.entries(value)) {
-      Object.defineProperty(out, key, { value: mapLeaves(item, leaf), enumerable: true, writable: true, configurable: true })
+      Object.defineProperty(out, key, {
+        value: mapLeaves(item, leaf),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      })
     }
     return out
   }

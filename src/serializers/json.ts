@@ -45,7 +45,12 @@ function stringsToBytes(value: unknown): unknown {
     for (const key of Object.keys(record)) {
       const item = record[key]
       if (typeof item === 'object' || typeof item === 'string') {
-        Object.defineProperty(record, key, { value: stringsToBytes(item), enumerable: true, writable: true, configurable: true })
+        Object.defineProperty(record, key, {
+          value: stringsToBytes(item),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        })
       }
     }
   }

@@ -70,7 +70,9 @@ export function openRawSocket(url: string, options: RawSocketOptions): Promise<T
       () => fail(new ConnectionLostError(`no RawSocket handshake from ${url} within ${options.openTimeout} ms`)),
       options.openTimeout,
     )
-    socket.on('error', (error) => fail(new ConnectionLostError(`could not connect to ${url}: ${error.message}`, { cause: error })))
+    socket.on('error', (error) =>
+      fail(new ConnectionLostError(`could not connect to ${url}: ${error.message}`, { cause: error })),
+    )
     socket.on('close', () => fail(new ConnectionLostError(`${url} closed during the RawSocket handshake`)))
     socket.once(parsed.protocol === 'tcps:' ? 'secureConnect' : 'connect', () => {
       const exponent = Math.log2(recvLimit) - 9
@@ -80,11 +82,17 @@ export function openRawSocket(url: string, options: RawSocketOptions): Promise<T
       reply = Buffer.concat([reply, chunk])
       if (reply.length < 4) return
       socket.off('data', onData)
-      if (reply[0] !== MAGIC) return fail(new RawSocketHandshakeError(`${url} is not a WAMP RawSocket (bad magic byte)`))
+      if (reply[0] !== MAGIC)
+        return fail(new RawSocketHandshakeError(`${url} is not a WAMP RawSocket (bad magic byte)`))
       const high = reply[1]! >> 4
       const low = reply[1]! & 0x0f
       if (low === 0) {
-        return fail(new RawSocketHandshakeError(`${url} refused the RawSocket handshake: ${handshakeErrors[high] ?? `error ${high}`}`, high))
+        return fail(
+          new RawSocketHandshakeError(
+            `${url} refused the RawSocket handshake: ${handshakeErrors[high] ?? `error ${high}`}`,
+            high,
+          ),
+        )
       }
       if (low !== serializerCode) {
         return fail(new RawSocketHandshakeError(`${url} answered with serializer ${low}, not ${serializerCode}`))
@@ -136,7 +144,9 @@ class RawSocketTransport implements Transport {
       const type = head[0]! & 0x07
       const length = head.readUIntBE(1, 3)
       if (length > this.recvLimit) {
-        this.lastError = new SerializationError(`a RawSocket message of ${length} bytes exceeds the receive limit of ${this.recvLimit}`)
+        this.lastError = new SerializationError(
+          `a RawSocket message of ${length} bytes exceeds the receive limit of ${this.recvLimit}`,
+        )
         this.receiver?.error(this.lastError)
         this.socket.destroy()
         return
@@ -179,7 +189,9 @@ class RawSocketTransport implements Transport {
     const data = this.serializer.encode(message)
     const payload = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
     if (payload.length > this.sendLimit) {
-      throw new SerializationError(`the message is ${payload.length} bytes, over the router's limit of ${this.sendLimit}`)
+      throw new SerializationError(
+        `the message is ${payload.length} bytes, over the router's limit of ${this.sendLimit}`,
+      )
     }
     if (this.socket.destroyed || this.closingLocally) throw new ConnectionLostError('the RawSocket is closed')
     this.writeFrame(FRAME_MESSAGE, payload)

@@ -46,7 +46,8 @@ export function openWebSocket(url: string, options: WebSocketTransportOptions): 
     socket.onerror = (event) => {
       fail(new ConnectionLostError(`could not connect to ${url}: ${describeError(event)}`, { cause: event.error }))
     }
-    socket.onclose = (event) => fail(new ConnectionLostError(`${url} closed during the opening handshake (code ${event.code})`))
+    socket.onclose = (event) =>
+      fail(new ConnectionLostError(`${url} closed during the opening handshake (code ${event.code})`))
     socket.onopen = () => {
       clearTimeout(timer)
       if (socket.protocol !== serializer.subprotocol) {

@@ -4,11 +4,13 @@ import { createRouter } from '../../src/router/index.js'
 
 /**
  * Where the demos run: on the library's in-process router (no server), or on a real router
- * when STORYBOOK_WAMP_URL is set (and STORYBOOK_WAMP_REALM, default realm1).
+ * when STORYBOOK_WAMP_URL is set (and STORYBOOK_WAMP_REALM, default realm1). The page's
+ * `?wampUrl=…&wampRealm=…` query overrides both, so a built Storybook can be pointed anywhere.
  */
 const env = (import.meta as { env?: Record<string, string | undefined> }).env ?? {}
-export const realRouterUrl = env.STORYBOOK_WAMP_URL || undefined
-export const realm = env.STORYBOOK_WAMP_REALM || 'realm1'
+const query = typeof location === 'undefined' ? undefined : new URLSearchParams(location.search)
+export const realRouterUrl = query?.get('wampUrl') || env.STORYBOOK_WAMP_URL || undefined
+export const realm = query?.get('wampRealm') || env.STORYBOOK_WAMP_REALM || 'realm1'
 
 /** On a shared real router, each page gets its own URIs so two open tabs never collide. */
 export const ns = realRouterUrl ? `demo.p${Math.floor(Math.random() * 1e9)}` : 'demo'

@@ -39,7 +39,7 @@ describe('protocol violations from the router (§6.57)', () => {
     const abort = new AbortController()
     const call = client.call('com.example.x', [], {}, { signal: abort.signal }).catch((e: unknown) => e)
     abort.abort()
-    expect((await call as Error).name).toBe('AbortError')
+    expect(((await call) as Error).name).toBe('AbortError')
     router.deliver(8, 48, 1, {}, 'wamp.error.canceled')
     router.deliver(50, 1, {}, ['late'])
     expect(client.isOpen).toBe(true)

@@ -44,7 +44,10 @@ describe.each(targets())('interop with Autobahn|JS: $label', (target) => {
       return { args: [(args[0] as number) + 1], kwargs: { echoed: kwargs } }
     })
     const caller = await peer()
-    const result = (await caller.call(procedure, [41], { x: 1 })) as { args: unknown[]; kwargs: Record<string, unknown> }
+    const result = (await caller.call(procedure, [41], { x: 1 })) as {
+      args: unknown[]
+      kwargs: Record<string, unknown>
+    }
     expect(result.args).toEqual([42])
     expect(result.kwargs).toEqual({ echoed: { x: 1 } })
     const error = (await caller.call(procedure, ['fail']).catch((e: unknown) => e)) as {

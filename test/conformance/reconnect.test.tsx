@@ -23,7 +23,15 @@ async function joinWhenUp(url: string): Promise<Client> {
   }
 }
 
-function Widgets({ topic, procedure, log }: { topic: string; procedure: string; log: { events: unknown[]; calls: unknown[]; statuses: string[] } }) {
+function Widgets({
+  topic,
+  procedure,
+  log,
+}: {
+  topic: string
+  procedure: string
+  log: { events: unknown[]; calls: unknown[]; statuses: string[] }
+}) {
   const status = useWampSession((s) => s.status)
   if (log.statuses.at(-1) !== status) log.statuses.push(status)
   const sub = useSubscription(topic, { onEvent: (e) => log.events.push(e.args[0]) })
@@ -60,7 +68,13 @@ describe.each(selectedRouters())('reconnection against %s (own router processes)
     const log = { events: [] as unknown[], calls: [] as unknown[], statuses: [] as string[] }
     const view = render(
       <StrictMode>
-        <WampProvider url={router.wsUrl} realm="realm1" reconnect={reconnect} liveness={false} createWebSocket={spy.createWebSocket}>
+        <WampProvider
+          url={router.wsUrl}
+          realm="realm1"
+          reconnect={reconnect}
+          liveness={false}
+          createWebSocket={spy.createWebSocket}
+        >
           <Widgets topic={topic} procedure={procedure} log={log} />
         </WampProvider>
       </StrictMode>,

@@ -10,7 +10,10 @@ describe.each(targets())('RPC: $label', (target) => {
     const callee = await pool.join()
     const caller = await pool.join()
     const procedure = uniqueUri('rpc.echo')
-    await callee.register(procedure, ({ args, kwargs }) => ({ args: [...args, 'back'], kwargs: { ...kwargs, seen: true } }))
+    await callee.register(procedure, ({ args, kwargs }) => ({
+      args: [...args, 'back'],
+      kwargs: { ...kwargs, seen: true },
+    }))
     const payload = { nested: { list: [1, 'two', null, true], unicode: 'héllo ✓ 𝄞' }, big: 2 ** 53 }
     const result = await caller.call(procedure, [1, 'a', payload], { k: 'v' })
     expect(result.args).toEqual([1, 'a', payload, 'back'])

@@ -4,13 +4,23 @@ import { createRequire } from 'node:module'
 export interface AutobahnSession {
   id: number
   call(procedure: string, args?: unknown[], kwargs?: object, options?: object): Promise<unknown>
-  register(procedure: string, endpoint: (args: unknown[], kwargs: Record<string, unknown>, details: unknown) => unknown, options?: object): Promise<unknown>
-  subscribe(topic: string, handler: (args: unknown[], kwargs: Record<string, unknown>, details: Record<string, unknown>) => void, options?: object): Promise<unknown>
+  register(
+    procedure: string,
+    endpoint: (args: unknown[], kwargs: Record<string, unknown>, details: unknown) => unknown,
+    options?: object,
+  ): Promise<unknown>
+  subscribe(
+    topic: string,
+    handler: (args: unknown[], kwargs: Record<string, unknown>, details: Record<string, unknown>) => void,
+    options?: object,
+  ): Promise<unknown>
   publish(topic: string, args?: unknown[], kwargs?: object, options?: object): Promise<unknown> | undefined
 }
 
 interface AutobahnModule {
-  Connection: new (options: Record<string, unknown>) => {
+  Connection: new (
+    options: Record<string, unknown>,
+  ) => {
     onopen: (session: AutobahnSession) => void
     onclose: (reason: string, details: unknown) => boolean
     open(): void
@@ -39,7 +49,8 @@ export function openAutobahn(
       resolve({ session, close: () => connection.close() })
     }
     connection.onclose = (reason, details) => {
-      if (!opened) reject(new Error(`Autobahn|JS could not join ${realm} at ${url}: ${reason} ${JSON.stringify(details)}`))
+      if (!opened)
+        reject(new Error(`Autobahn|JS could not join ${realm} at ${url}: ${reason} ${JSON.stringify(details)}`))
       return true
     }
     connection.open()

@@ -80,7 +80,9 @@ export class FakeRouter implements Transport {
 }
 
 /** Creates a client on a FakeRouter that answers HELLO with WELCOME. */
-export async function joinedClient(config: Partial<ClientConfig> = {}): Promise<{ client: Client; router: FakeRouter }> {
+export async function joinedClient(
+  config: Partial<ClientConfig> = {},
+): Promise<{ client: Client; router: FakeRouter }> {
   const router = new FakeRouter()
   const joining = createClient(router, { realm: 'realm1', logger: quietLogger(), ...config })
   await router.nextSent(1)
