@@ -3,6 +3,7 @@ import { InvalidArgumentError, RPCError, WampAbortError } from '../protocol/erro
 import { MessageType } from '../protocol/message-types.js'
 import { type Dict, type InterruptMessage, type InvocationMessage, withPayload } from '../protocol/messages.js'
 import { isDict } from '../protocol/validate.js'
+import { InputQueue } from './input-queue.js'
 import { checkOptions, checkUri } from './payload.js'
 import type { SessionPort } from './session-port.js'
 import type { Invocation, InvocationHandler, InvokeResult, RegisterOptions, Registration } from './types.js'
@@ -17,6 +18,7 @@ interface RegistrationRecord {
 interface ActiveInvocation {
   controller: AbortController
   timer?: ReturnType<typeof setTimeout>
+  input: InputQueue
 }
 
 /** The callee role: REGISTER, INVOCATION → YIELD/ERROR, INTERRUPT. */
@@ -96,11 +98,18 @@ export class Callee {
       )
       return
     }
-    if (this.active.has(request)) {
-      this.port.logger.warn(`ignoring a second INVOCATION with request ${request}`)
+    const running = this.active.get(request)
+    if (running) {
+      // Progressive call invocation: more input for the handler that is already running.
+      if (running.input.complete) this.port.logger.warn(`ignoring an INVOCATION for request ${request}, whose input had ended`)
+      else running.input.push({ args: args ?? [], kwargs: kwargs ?? {}, final: details.progress !== true })
       return
     }
-    const state: ActiveInvocation = { controller: new AbortController() }
+    const progressive = details.progress === true
+    const state: ActiveInvocation = {
+      controller: new AbortController(),
+      input: new InputQueue({ args: args ?? [], kwargs: kwargs ?? {}, final: !progressive }),
+    }
     this.active.set(request, state)
     const timeout = details.timeout
     if (typeof timeout === 'number' && timeout > 0) {
@@ -113,6 +122,8 @@ export class Callee {
       procedure: typeof details.procedure === 'string' ? details.procedure : record.procedure,
       signal: state.controller.signal,
       progress: (progressArgs, progressKwargs) => this.progress(request, state, details, progressArgs, progressKwargs),
+      progressive,
+      inputs: state.input,
     }
     let out: InvokeResult | Promise<InvokeResult>
     try {
@@ -196,7 +207,9 @@ export class Callee {
     this.active.delete(request)
     clearTimeout(state.timer)
     const reason = typeof options.reason === 'string' ? options.reason : ErrorUri.canceled
-    state.controller.abort(new WampAbortError(reason, `the invocation (interrupted by the router: ${reason})`))
+    const error = new WampAbortError(reason, `the invocation (interrupted by the router: ${reason})`)
+    state.controller.abort(error)
+    state.input.fail(error)
     this.reply([MessageType.ERROR, MessageType.INVOCATION, request, {}, ErrorUri.canceled])
   }
 
@@ -204,7 +217,9 @@ export class Callee {
   private expire(request: number, state: ActiveInvocation): void {
     if (this.active.get(request) !== state) return
     this.active.delete(request)
-    state.controller.abort(new WampAbortError(ErrorUri.timeout, 'the invocation (timed out)'))
+    const error = new WampAbortError(ErrorUri.timeout, 'the invocation (timed out)')
+    state.controller.abort(error)
+    state.input.fail(error)
     this.reply([MessageType.ERROR, MessageType.INVOCATION, request, {}, ErrorUri.timeout])
   }
 
@@ -219,6 +234,7 @@ export class Callee {
     for (const state of this.active.values()) {
       clearTimeout(state.timer)
       state.controller.abort(reason)
+      state.input.fail(reason)
     }
     this.active.clear()
     this.byId.clear()

@@ -13,39 +13,163 @@ import {
 import { checkOptions, checkPayload, checkUri, payloadOf, rpcErrorOf } from './payload.js'
 import type { PendingRequest } from './request-table.js'
 import type { SessionPort } from './session-port.js'
-import type { CallOptions, CancelMode, Result } from './types.js'
+import type { CallOptions, CancelMode, ProgressiveCall, ProgressiveResult, Result } from './types.js'
 
 const cancelModes: readonly CancelMode[] = ['kill', 'killnowait', 'skip']
 
-/** The caller role: CALL, progressive results, cancellation and the local call deadline. */
+/** A call's options, checked, split into what goes on the wire and what stays local. */
+interface PreparedCall {
+  procedure: string
+  signal: AbortSignal | undefined
+  cancelMode: CancelMode
+  onProgress: ((result: Result) => void) | undefined
+  wampOptions: Dict
+}
+
+/** The caller role: CALL, progressive results and invocations, cancellation, the local deadline. */
 export class Caller {
   constructor(private readonly port: SessionPort) {}
 
   call(procedure: string, args?: Args, kwargs?: Kwargs, options: CallOptions = {}): Promise<Result> {
-    const what = `call ${procedure}`
-    let message: unknown[]
-    const { signal, cancelMode = 'killnowait', onProgress, ...wampOptions } = options
+    let prepared: PreparedCall
     try {
-      checkUri('call', procedure)
-      checkPayload(what, args, kwargs)
-      checkOptions(what, options)
-      if (!cancelModes.includes(cancelMode)) {
-        throw new InvalidArgumentError(`${what}: cancelMode must be "kill", "killnowait" or "skip"`)
-      }
-      if (onProgress !== undefined && typeof onProgress !== 'function') {
-        throw new InvalidArgumentError(`${what}: onProgress must be a function`)
-      }
-      if (signal?.aborted) throw new WampAbortError(signal.reason, `the call to ${procedure}`)
-      this.port.assertOpen(what)
-      if (onProgress) wampOptions.receive_progress = true
-      message = withPayload([MessageType.CALL, 0, wampOptions as Dict, procedure], args, kwargs)
+      prepared = this.prepare(procedure, options)
+      checkPayload(`call ${procedure}`, args, kwargs)
     } catch (error) {
       return Promise.reject(error)
     }
-    return new Promise((resolve, reject) => {
-      const { port } = this
-      const id = port.nextId()
-      message[1] = id
+    return this.begin(prepared, prepared.wampOptions, args, kwargs).result
+  }
+
+  /** Progressive results as an async iterator; leaving the loop early cancels the call. */
+  async *callProgress(
+    procedure: string,
+    args?: Args,
+    kwargs?: Kwargs,
+    options: CallOptions = {},
+  ): AsyncGenerator<ProgressiveResult, void, undefined> {
+    const controller = new AbortController()
+    const stop = () => controller.abort(options.signal?.reason)
+    options.signal?.addEventListener('abort', stop, { once: true })
+    const chunks: Result[] = []
+    let wake: (() => void) | undefined
+    let outcome: { result: Result } | { error: unknown } | undefined
+    const result = this.call(procedure, args, kwargs, {
+      ...options,
+      signal: controller.signal,
+      onProgress: (chunk) => {
+        chunks.push(chunk)
+        wake?.()
+      },
+    })
+    result.then(
+      (final) => {
+        outcome = { result: final }
+        wake?.()
+      },
+      (error: unknown) => {
+        outcome = { error }
+        wake?.()
+      },
+    )
+    try {
+      while (true) {
+        const chunk = chunks.shift()
+        if (chunk) {
+          yield { ...chunk, final: false }
+        } else if (outcome && 'error' in outcome) {
+          throw outcome.error
+        } else if (outcome) {
+          yield { ...outcome.result, final: true }
+          return
+        } else {
+          await new Promise<void>((resolve) => {
+            wake = resolve
+          })
+        }
+      }
+    } finally {
+      options.signal?.removeEventListener('abort', stop)
+      if (!outcome) controller.abort(new Error('the loop over progressive results ended early'))
+    }
+  }
+
+  /** A call whose input is sent in chunks (progressive call invocations). */
+  stream(procedure: string, options: CallOptions = {}): ProgressiveCall {
+    const prepared = this.prepare(procedure, options)
+    let id: number | undefined
+    let ended = false
+    let settled = false
+    let resolveResult!: (result: Promise<Result>) => void
+    const result = new Promise<Result>((resolve) => {
+      resolveResult = resolve
+    }).finally(() => {
+      settled = true
+    })
+    const send = (args: Args | undefined, kwargs: Kwargs | undefined, last: boolean) => {
+      const what = `send input to ${procedure}`
+      if (ended || settled) throw new InvalidArgumentError(`${what}: the call has ${settled ? 'settled' : 'ended'}`)
+      checkPayload(what, args, kwargs)
+      const chunkOptions: Dict = last ? {} : { progress: true }
+      if (id === undefined) {
+        if (!routerHasFeature(this.port.routerDetails, 'dealer', 'progressive_call_invocations')) {
+          throw new InvalidArgumentError(
+            `${what}: the router does not support progressive call invocations (dealer feature progressive_call_invocations)`,
+          )
+        }
+        const started = this.begin(prepared, { ...prepared.wampOptions, ...chunkOptions }, args, kwargs)
+        id = started.id
+        resolveResult(started.result)
+      } else {
+        this.port.assertOpen(what)
+        // Continuations reuse the request ID and carry only the progress flags.
+        const flags = prepared.wampOptions.receive_progress ? { ...chunkOptions, receive_progress: true } : chunkOptions
+        this.port.send(withPayload([MessageType.CALL, id, flags, procedure], args, kwargs))
+      }
+      if (last) ended = true
+    }
+    return {
+      result,
+      send: (args, kwargs) => send(args, kwargs, false),
+      end: (args, kwargs) => {
+        try {
+          send(args, kwargs, true)
+        } catch (error) {
+          return Promise.reject(error)
+        }
+        return result
+      },
+    }
+  }
+
+  private prepare(procedure: string, options: CallOptions): PreparedCall {
+    const what = `call ${procedure}`
+    const { signal, cancelMode = 'killnowait', onProgress, ...wampOptions } = options
+    checkUri('call', procedure)
+    checkOptions(what, options)
+    if (!cancelModes.includes(cancelMode)) {
+      throw new InvalidArgumentError(`${what}: cancelMode must be "kill", "killnowait" or "skip"`)
+    }
+    if (onProgress !== undefined && typeof onProgress !== 'function') {
+      throw new InvalidArgumentError(`${what}: onProgress must be a function`)
+    }
+    if (signal?.aborted) throw new WampAbortError(signal.reason, `the call to ${procedure}`)
+    this.port.assertOpen(what)
+    if (onProgress) wampOptions.receive_progress = true
+    return { procedure, signal, cancelMode, onProgress, wampOptions }
+  }
+
+  /** Sends the first CALL and tracks the request until it settles. */
+  private begin(
+    call: PreparedCall,
+    wireOptions: Dict,
+    args: Args | undefined,
+    kwargs: Kwargs | undefined,
+  ): { id: number; result: Promise<Result> } {
+    const { port } = this
+    const { procedure, signal, cancelMode, onProgress } = call
+    const id = port.nextId()
+    const result = new Promise<Result>((resolve, reject) => {
       let settled = false
       let cancelling = false
       let timer: ReturnType<typeof setTimeout> | undefined
@@ -64,8 +188,9 @@ export class Caller {
           if (reply[0] === MessageType.RESULT) {
             const [, , details, resultArgs, resultKwargs] = reply as ResultMessage
             if (details.progress === true) {
-              if (!settled && !cancelling && onProgress)
+              if (!settled && !cancelling && onProgress) {
                 notifyProgress(onProgress, payloadOf(resultArgs, resultKwargs, details), port)
+              }
               return false
             }
             if (settle()) resolve(payloadOf(resultArgs, resultKwargs, details))
@@ -99,7 +224,7 @@ export class Caller {
 
       port.requests.add(id, request)
       try {
-        port.send(message)
+        port.send(withPayload([MessageType.CALL, id, wireOptions, procedure], args, kwargs))
       } catch (error) {
         port.requests.delete(id)
         settled = true
@@ -107,7 +232,7 @@ export class Caller {
         return
       }
       signal?.addEventListener('abort', onAbort, { once: true })
-      const timeout = wampOptions.timeout
+      const timeout = wireOptions.timeout
       if (typeof timeout === 'number' && timeout > 0) {
         // The router enforces `timeout`; this local deadline only catches a router that never answers.
         timer = setTimeout(() => {
@@ -117,6 +242,7 @@ export class Caller {
         }, timeout + port.responseTimeout)
       }
     })
+    return { id, result }
   }
 
   /** Sends CANCEL when the router supports it; false when nothing was sent. */

@@ -34,6 +34,8 @@ import type {
   EventHandler,
   InvocationHandler,
   Kwargs,
+  ProgressiveCall,
+  ProgressiveResult,
   PublishOptions,
   RegisterOptions,
   Registration,
@@ -122,6 +124,35 @@ export class Client {
    */
   call(procedure: string, args?: Args, kwargs?: Kwargs, options?: CallOptions): Promise<Result> {
     return this.caller.call(procedure, args, kwargs, options)
+  }
+
+  /**
+   * Calls a procedure and iterates over its progressive results, then the final one
+   * (`final: true`). Leaving the loop early cancels the call.
+   *
+   * @example
+   * for await (const chunk of client.callProgress('com.example.export')) console.log(chunk.args, chunk.final)
+   */
+  callProgress(
+    procedure: string,
+    args?: Args,
+    kwargs?: Kwargs,
+    options?: CallOptions,
+  ): AsyncGenerator<ProgressiveResult, void, undefined> {
+    return this.caller.callProgress(procedure, args, kwargs, options)
+  }
+
+  /**
+   * Starts a call whose input goes out in chunks (progressive call invocations; the router
+   * must announce `progressive_call_invocations`).
+   *
+   * @example
+   * const upload = client.callProgressive('com.example.upload')
+   * upload.send([chunk1]); upload.send([chunk2])
+   * const { args } = await upload.end([lastChunk])
+   */
+  callProgressive(procedure: string, options?: CallOptions): ProgressiveCall {
+    return this.caller.stream(procedure, options)
   }
 
   /** Registers a procedure; the handler's return value (or thrown RPCError) answers each call. */
@@ -447,6 +478,10 @@ export class Client {
     const isError = message[0] === MessageType.ERROR
     const type = isError ? (message as ErrorMessage)[1] : replyTo[message[0]]
     const requestId = isError ? (message as ErrorMessage)[2] : id
+    if (isError && type === MessageType.CANCEL) {
+      this.logger.warn(`the router refused a CANCEL: ${(message as ErrorMessage)[4]}`, message)
+      return
+    }
     if (isError && type === MessageType.INVOCATION) {
       this.logger.warn(`the router rejected a reply of this callee: ${(message as ErrorMessage)[4]}`, message)
       return

@@ -72,6 +72,28 @@ export interface CallOptions extends Dict {
 
 export type CancelMode = 'kill' | 'killnowait' | 'skip'
 
+/** One item of `callProgress`: a progressive result, or the final one (`final: true`). */
+export interface ProgressiveResult extends Result {
+  final: boolean
+}
+
+/** A call whose input goes out in chunks (progressive call invocations). */
+export interface ProgressiveCall {
+  /** Sends one chunk of input; the first one starts the call. Throws once the call has ended. */
+  send(args?: Args, kwargs?: Kwargs): void
+  /** Sends the last chunk and resolves with the result. */
+  end(args?: Args, kwargs?: Kwargs): Promise<Result>
+  /** The call's result (also returned by `end`). */
+  readonly result: Promise<Result>
+}
+
+/** One chunk of a callee's input: the first INVOCATION, then each continuation. */
+export interface InvocationInput {
+  args: Args
+  kwargs: Kwargs
+  /** True for the last chunk. */
+  final: boolean
+}
 /** What a callee handler returns: nothing (empty YIELD), or args and kwargs. */
 // biome-ignore lint/suspicious/noConfusingVoidType: handlers written as `() => {}` return void.
 export type InvokeResult = { args?: Args; kwargs?: Kwargs } | undefined | void
@@ -90,6 +112,13 @@ export interface Invocation {
    * invocation is over.
    */
   progress(args?: Args, kwargs?: Kwargs): void
+  /** True when the caller streams its input (progressive call invocation): read it from `inputs`. */
+  progressive: boolean
+  /**
+   * Every chunk of input in order, starting with this invocation's own args and kwargs and
+   * ending with the chunk marked `final` (a plain invocation has exactly one).
+   */
+  inputs: AsyncIterable<InvocationInput>
 }
 
 export type InvocationHandler = (invocation: Invocation) => InvokeResult | Promise<InvokeResult>

@@ -2,6 +2,7 @@ import type { Dict } from './messages.js'
 
 const rpcFeatures = {
   progressive_call_results: true,
+  progressive_call_invocations: true,
   call_canceling: true,
   call_timeout: true,
   caller_identification: true,

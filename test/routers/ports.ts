@@ -1,4 +1,4 @@
-import { createServer, connect } from 'node:net'
+import { connect, createServer } from 'node:net'
 
 /** Asks the kernel for a free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {
@@ -14,7 +14,11 @@ export function freePort(): Promise<number> {
 }
 
 /** Resolves once something accepts TCP connections on 127.0.0.1:port; rejects after timeoutMs. */
-export async function waitForPort(port: number, timeoutMs = 30_000, isAlive: () => boolean = () => true): Promise<void> {
+export async function waitForPort(
+  port: number,
+  timeoutMs = 30_000,
+  isAlive: () => boolean = () => true,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (!isAlive()) throw new Error(`router process exited before listening on 127.0.0.1:${port}`)
