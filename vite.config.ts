@@ -11,6 +11,7 @@ export default defineConfig({
       entry: {
         index: 'src/index.ts',
         client: 'src/core.ts',
+        router: 'src/router/index.ts',
         rawsocket: 'src/transports/rawsocket.ts',
         'rawsocket-browser': 'src/transports/rawsocket-browser.ts',
       },

@@ -533,6 +533,11 @@ export class Client {
 
   private transportClosed(info: TransportCloseInfo): void {
     if (this.state === 'closed') return
+    if (this.state === 'closing') {
+      // The router may close the transport right after its GOODBYE echo: that is our close.
+      this.end({ reason: CloseReason.closeRealm, details: {}, initiator: 'client' }, new ClientClosedError())
+      return
+    }
     const error = new ConnectionLostError(`the connection to the router was lost (${info.reason})`, {
       cause: info.error,
     })

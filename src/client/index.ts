@@ -12,5 +12,6 @@ export type { Transport, TransportCloseInfo, TransportReceiver } from '../transp
 export type { WebSocketFactory, WebSocketLike } from '../transports/websocket.js'
 export { Client } from './client.js'
 export { connect, createClient } from './connect.js'
+export { connectLocal, type LocalRouter } from './connect-local.js'
 export type { Logger } from './logger.js'
 export type * from './types.js'

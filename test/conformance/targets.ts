@@ -1,12 +1,15 @@
-import { inject } from 'vitest'
+import { afterAll, inject } from 'vitest'
 import type { Client, ClientConfig } from '../../src/client/index.js'
-import { connect } from '../../src/client/index.js'
+import { connect, connectLocal } from '../../src/client/index.js'
+import { listenWebSocket, type Router } from '../../src/router/index.js'
+import { createTestRouter } from '../routers/local/launch.js'
 import type { RouterName } from '../routers/types.js'
 
 /** One way of reaching one router: the suites run once per target. */
 export interface Target {
   router: RouterName
-  transport: 'ws' | 'tcp' | 'unix'
+  /** `inproc`: our client joins this worker's own local router through connectLocal (json only). */
+  transport: 'ws' | 'tcp' | 'unix' | 'inproc'
   serialization: 'json' | 'msgpack'
   url: string
   /** e.g. "nexus ws msgpack" */
@@ -15,8 +18,25 @@ export interface Target {
   wsUrl: string
 }
 
-const transports = (process.env.WAMP_TRANSPORTS ?? 'ws,tcp,unix').split(',').map((t) => t.trim())
+const transports = (process.env.WAMP_TRANSPORTS ?? 'ws,tcp,unix,inproc').split(',').map((t) => t.trim())
 const serializations = (process.env.WAMP_SERIALIZERS ?? 'json,msgpack').split(',').map((s) => s.trim())
+
+/**
+ * With the local router selected, each test module also gets its own in-process router (the test
+ * realms), joined through connectLocal; it listens on WebSocket too, for peers (Autobahn|JS, and
+ * tests that connect by URL) that must reach the same router.
+ */
+const inproc = inject('routers').some((router) => router.name === 'local') ? await startInproc() : undefined
+
+async function startInproc(): Promise<{ router: Router; wsUrl: string }> {
+  const router = createTestRouter()
+  const listener = await listenWebSocket(router)
+  afterAll(async () => {
+    await router.close()
+    await listener.close()
+  })
+  return { router, wsUrl: listener.url }
+}
 
 /** Every (router, transport, serializer) the run covers. */
 export function targets(options: { transports?: Target['transport'][] } = {}): Target[] {
@@ -26,7 +46,7 @@ export function targets(options: { transports?: Target['transport'][] } = {}): T
       if (!transports.includes(transport)) continue
       if (options.transports && !options.transports.includes(transport)) continue
       const url = transport === 'ws' ? router.wsUrl : transport === 'tcp' ? router.tcpUrl : router.unixUrl
-      if (!url) throw new Error(`router ${router.name} offers no ${transport} endpoint`)
+      if (!url) continue // this router does not offer the transport
       for (const serialization of ['json', 'msgpack'] as const) {
         if (!serializations.includes(serialization)) continue
         list.push({
@@ -40,6 +60,11 @@ export function targets(options: { transports?: Target['transport'][] } = {}): T
       }
     }
   }
+  const wantInproc = transports.includes('inproc') && (!options.transports || options.transports.includes('inproc'))
+  if (inproc && wantInproc && serializations.includes('json')) {
+    const { wsUrl } = inproc
+    list.push({ router: 'local', transport: 'inproc', serialization: 'json', url: wsUrl, wsUrl, label: 'local inproc' })
+  }
   return list
 }
 
@@ -48,11 +73,11 @@ export function sessions(target: Target) {
   const open = new Set<Client>()
   return {
     async join(config: Partial<ClientConfig> = {}): Promise<Client> {
-      const client = await connect(target.url, {
-        realm: 'realm1',
-        serialization: target.serialization,
-        ...config,
-      })
+      const full = { realm: 'realm1', serialization: target.serialization, ...config }
+      const client =
+        target.transport === 'inproc' && inproc
+          ? await connectLocal(inproc.router, full)
+          : await connect(target.url, full)
       open.add(client)
       return client
     },

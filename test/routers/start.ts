@@ -1,8 +1,8 @@
 import type { RouterName, RunningRouter } from './types.js'
 
-/** Routers the suites run against: `WAMP_ROUTERS` (comma-separated), default every real router. */
+/** Routers the suites run against: `WAMP_ROUTERS` (comma-separated), default all three. */
 export function selectedRouters(): RouterName[] {
-  const names = (process.env.WAMP_ROUTERS ?? 'nexus,crossbar')
+  const names = (process.env.WAMP_ROUTERS ?? 'nexus,crossbar,local')
     .split(',')
     .map((name) => name.trim())
     .filter(Boolean)

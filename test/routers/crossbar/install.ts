@@ -19,10 +19,12 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { cacheDir } from '../ports.js'
 
-const REQUIREMENTS = fileURLToPath(new URL('./requirements.txt', import.meta.url))
+// Not `new URL(…, import.meta.url)`: under a DOM test environment `URL` is the DOM's, which fileURLToPath refuses.
+const REQUIREMENTS = join(dirname(fileURLToPath(import.meta.url)), 'requirements.txt')
 const INSTALL_HINT =
   'Crossbar.io needs Python >= 3.11 with the venv module. On Debian/Ubuntu: ' +
   '`apt-get install -y python3 python3-venv` (or point CROSSBAR_PYTHON at such an interpreter).'

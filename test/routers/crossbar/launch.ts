@@ -18,13 +18,14 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort, waitForPort } from '../ports.js'
 import type { RunningRouter } from '../types.js'
 import { ensureCrossbar } from './install.js'
 
-const TEMPLATE = fileURLToPath(new URL('./config.json', import.meta.url))
+// Not `new URL(…, import.meta.url)`: under a DOM test environment `URL` is the DOM's, which fileURLToPath refuses.
+const TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), 'config.json')
 const START_TIMEOUT_MS = 90_000
 const STOP_GRACE_MS = 5_000
 

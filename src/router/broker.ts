@@ -1,0 +1,142 @@
+import { ErrorUri } from '../protocol/error-uris.js'
+import { type RequestIds, randomId } from '../protocol/ids.js'
+import { MessageType } from '../protocol/message-types.js'
+import {
+  type Args,
+  type Dict,
+  type Kwargs,
+  type PublishMessage,
+  type SubscribeMessage,
+  type UnsubscribeMessage,
+  withPayload,
+} from '../protocol/messages.js'
+import { isValidUri, type MatchPolicy } from '../protocol/uri.js'
+import { matchPolicy, PatternTable } from './matching.js'
+import { DISCLOSE_DISALLOWED, errorReply, isReserved, type Peer } from './peer.js'
+import { type PublishFilter, publishFilter } from './publish-filter.js'
+
+/** One router subscription: every session subscribed to the same topic with the same policy shares it. */
+interface Subscription {
+  id: number
+  topic: string
+  match: MatchPolicy
+  subscribers: Set<Peer>
+}
+
+const everyone: PublishFilter = () => true
+
+/** The broker of one realm: SUBSCRIBE, UNSUBSCRIBE, PUBLISH → EVENT. */
+export class Broker {
+  private readonly table = new PatternTable<Subscription>()
+  private readonly byId = new Map<number, Subscription>()
+
+  constructor(
+    /** Router-scoped subscription IDs. */
+    private readonly ids: RequestIds,
+    private readonly allowDisclose: boolean,
+  ) {}
+
+  subscribe(peer: Peer, [, request, options, topic]: SubscribeMessage): void {
+    const match = matchPolicy(options.match)
+    if (!match) {
+      peer.send(
+        errorReply(MessageType.SUBSCRIBE, request, ErrorUri.invalidArgument, 'match must be exact, prefix or wildcard'),
+      )
+      return
+    }
+    if (!isValidUri(topic, match)) {
+      peer.send(
+        errorReply(
+          MessageType.SUBSCRIBE,
+          request,
+          ErrorUri.invalidUri,
+          `${JSON.stringify(topic)} is not a valid topic`,
+        ),
+      )
+      return
+    }
+    let subscription = this.table.get(match, topic)
+    if (!subscription) {
+      subscription = { id: this.ids.next(), topic, match, subscribers: new Set() }
+      this.table.set(match, topic, subscription)
+      this.byId.set(subscription.id, subscription)
+    }
+    subscription.subscribers.add(peer)
+    peer.send([MessageType.SUBSCRIBED, request, subscription.id])
+  }
+
+  unsubscribe(peer: Peer, [, request, id]: UnsubscribeMessage): void {
+    const subscription = this.byId.get(id)
+    if (!subscription?.subscribers.has(peer)) {
+      peer.send(errorReply(MessageType.UNSUBSCRIBE, request, ErrorUri.noSuchSubscription))
+      return
+    }
+    this.remove(subscription, peer)
+    peer.send([MessageType.UNSUBSCRIBED, request])
+  }
+
+  /** PUBLISH: refusals are answered only when the publisher asked for an acknowledgement. */
+  publish(peer: Peer, [, request, options, topic, args, kwargs]: PublishMessage): void {
+    const refuse = (uri: string, message: string) => {
+      // Only an acknowledged publication hears why it went nowhere.
+      if (options.acknowledge === true) peer.send(errorReply(MessageType.PUBLISH, request, uri, message))
+    }
+    if (!isValidUri(topic) || isReserved(topic)) {
+      refuse(ErrorUri.invalidUri, `${JSON.stringify(topic)} is not a topic a client may publish to`)
+      return
+    }
+    const disclose = options.disclose_me === true
+    if (disclose && !this.allowDisclose) {
+      refuse(DISCLOSE_DISALLOWED, 'this realm does not allow disclose_me')
+      return
+    }
+    const filter = publishFilter(options, peer)
+    if (typeof filter === 'string') {
+      refuse(ErrorUri.invalidArgument, filter)
+      return
+    }
+    const details: Dict = disclose
+      ? { publisher: peer.id, publisher_authid: peer.authid, publisher_authrole: peer.authrole }
+      : {}
+    const publication = randomId()
+    this.deliver(topic, publication, details, filter, args, kwargs)
+    if (options.acknowledge === true) peer.send([MessageType.PUBLISHED, request, publication])
+  }
+
+  /** An event from the router itself (meta events), to every subscriber. */
+  publishEvent(topic: string, args?: Args, kwargs?: Kwargs): void {
+    this.deliver(topic, randomId(), {}, everyone, args, kwargs)
+  }
+
+  /** The session left the realm: drop its subscriptions. */
+  leave(peer: Peer): void {
+    for (const subscription of [...this.byId.values()]) {
+      if (subscription.subscribers.has(peer)) this.remove(subscription, peer)
+    }
+  }
+
+  private deliver(
+    topic: string,
+    publication: number,
+    details: Dict,
+    filter: PublishFilter,
+    args?: Args,
+    kwargs?: Kwargs,
+  ): void {
+    for (const subscription of this.table.matchAll(topic)) {
+      // A pattern subscriber learns which topic matched.
+      const eventDetails = subscription.match === 'exact' ? details : { ...details, topic }
+      const event = withPayload([MessageType.EVENT, subscription.id, publication, eventDetails], args, kwargs)
+      for (const subscriber of subscription.subscribers) {
+        if (filter(subscriber)) subscriber.send(event)
+      }
+    }
+  }
+
+  private remove(subscription: Subscription, peer: Peer): void {
+    subscription.subscribers.delete(peer)
+    if (subscription.subscribers.size > 0) return
+    this.byId.delete(subscription.id)
+    this.table.delete(subscription.match, subscription.topic)
+  }
+}

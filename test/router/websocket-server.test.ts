@@ -1,0 +1,125 @@
+import { encode } from '@msgpack/msgpack'
+import { afterEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { connect, RPCError } from '../../src/client/index.js'
+import { listenWebSocket, type WebSocketListener } from '../../src/router/index.js'
+import { allRoles, failure, join, quietClient, sleep, testRouter } from './support.js'
+
+const listeners: WebSocketListener[] = []
+afterEach(async () => {
+  for (const listener of listeners.splice(0)) await listener.close()
+})
+
+async function serve() {
+  const router = testRouter()
+  const listener = await listenWebSocket(router)
+  listeners.push(listener)
+  return { router, listener }
+}
+
+/** A raw WebSocket peer: what arrives, whether it was binary, and how the socket closed. */
+function rawSocket(url: string, protocols: string[]) {
+  const socket = new WebSocket(url, protocols)
+  const frames: { data: Buffer; binary: boolean }[] = []
+  socket.on('message', (data, binary) => frames.push({ data: data as Buffer, binary }))
+  const opened = new Promise<void>((resolve, reject) => {
+    socket.once('open', resolve)
+    socket.once('error', reject)
+  })
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)))
+  const frame = async (index: number) => {
+    for (let i = 0; i < 100 && frames.length <= index; i++) await sleep(10)
+    return frames[index]
+  }
+  return { socket, opened, closed, frame }
+}
+
+describe('listenWebSocket', () => {
+  it('serves wamp.2.json (text frames) and wamp.2.msgpack (binary frames), which talk to each other', async () => {
+    const { listener } = await serve()
+    expect(listener.url).toBe(`ws://127.0.0.1:${listener.port}/ws`)
+    const callee = await connect(listener.url, { realm: 'realm1', serialization: 'msgpack', logger: quietClient })
+    const caller = await connect(listener.url, { realm: 'realm1', serialization: 'json', logger: quietClient })
+    await callee.register('test.bytes', ({ args }) => ({ args: [(args[0] as Uint8Array).reverse()] }))
+    const { args } = await caller.call('test.bytes', [Uint8Array.of(1, 2, 3)])
+    expect([...(args[0] as Uint8Array)]).toEqual([3, 2, 1])
+    for (const [protocol, binary] of [
+      ['wamp.2.json', false],
+      ['wamp.2.msgpack', true],
+    ] as const) {
+      const raw = rawSocket(listener.url, [protocol])
+      await raw.opened
+      raw.socket.send(
+        binary ? encode([1, 'realm1', { roles: allRoles }]) : JSON.stringify([1, 'realm1', { roles: allRoles }]),
+      )
+      expect((await raw.frame(0))?.binary).toBe(binary)
+      raw.socket.close()
+    }
+  })
+
+  it('closes a connection that offers no WAMP subprotocol it speaks', async () => {
+    const { listener } = await serve()
+    // Offering only an unknown subprotocol: the handshake completes without one, which `ws` refuses itself.
+    const cbor = rawSocket(listener.url, ['wamp.2.cbor'])
+    await expect(cbor.opened).rejects.toThrow(/no subprotocol/)
+    // Offering none: the router closes with 1002.
+    const none = rawSocket(listener.url, [])
+    await none.opened
+    expect(await none.closed).toBe(1002)
+  })
+
+  it('an undecodable frame gets ABORT protocol_violation and a close; other sessions go on', async () => {
+    const { router, listener } = await serve()
+    const bystander = await join(router)
+    for (const [protocol, garbage] of [
+      ['wamp.2.json', 'not json'],
+      ['wamp.2.json', '{"a": 1}'],
+      ['wamp.2.msgpack', Uint8Array.of(0xc1)],
+    ] as const) {
+      const raw = rawSocket(listener.url, [protocol])
+      await raw.opened
+      raw.socket.send(garbage)
+      const frame = await raw.frame(0)
+      const abort =
+        protocol === 'wamp.2.json'
+          ? JSON.parse(String(frame?.data))
+          : (await import('@msgpack/msgpack')).decode(frame!.data)
+      expect((abort as unknown[])[2]).toBe('wamp.error.protocol_violation')
+      await raw.closed
+    }
+    expect((await bystander.call('wamp.session.count')).args).toEqual([1])
+  })
+
+  it('what a JSON peer cannot receive (a BigInt from a local peer) is not sent, and nothing breaks', async () => {
+    const { router, listener } = await serve()
+    const overJson = await connect(listener.url, { realm: 'realm1', serialization: 'json', logger: quietClient })
+    const local = await join(router)
+    const localEvents: unknown[] = []
+    let jsonEvents = 0
+    await overJson.subscribe('test.big', () => void jsonEvents++)
+    await local.subscribe('test.big', (e) => void localEvents.push(e.args[0]))
+    const publisher = await join(router)
+    await publisher.publish('test.big', [2n ** 64n], {}, { acknowledge: true })
+    await sleep(20)
+    expect(localEvents).toEqual([2n ** 64n])
+    expect(jsonEvents).toBe(0)
+    // A result the JSON caller cannot receive becomes an ERROR, not silence.
+    await local.register('test.big', () => ({ args: [1n] }))
+    const error = (await failure(overJson.call('test.big'))) as RPCError
+    expect(error).toBeInstanceOf(RPCError)
+    expect(error.uri).toBe('wamp.error.invalid_argument')
+    expect(overJson.isOpen).toBe(true)
+  })
+
+  it('close() drops every connection at once; the port can be served again', async () => {
+    const { router, listener } = await serve()
+    const client = await connect(listener.url, { realm: 'realm1', logger: quietClient })
+    await listener.close()
+    expect((await client.closed).initiator).toBe('transport')
+    const again = await listenWebSocket(router, { port: listener.port })
+    listeners.push(again)
+    const next = await connect(again.url, { realm: 'realm1', logger: quietClient })
+    expect(next.isOpen).toBe(true)
+    await next.close()
+  })
+})
