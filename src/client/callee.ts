@@ -101,7 +101,8 @@ export class Callee {
     const running = this.active.get(request)
     if (running) {
       // Progressive call invocation: more input for the handler that is already running.
-      if (running.input.complete) this.port.logger.warn(`ignoring an INVOCATION for request ${request}, whose input had ended`)
+      if (running.input.complete)
+        this.port.logger.warn(`ignoring an INVOCATION for request ${request}, whose input had ended`)
       else running.input.push({ args: args ?? [], kwargs: kwargs ?? {}, final: details.progress !== true })
       return
     }

@@ -1,18 +1,33 @@
 import type { Client } from '../client/client.js'
 import { ConnectionLostError, RPCError } from '../protocol/errors.js'
+import type { Transport } from '../transports/transport.js'
 
-/** The periodic round trip that finds a dead connection. */
+/** The periodic check that finds a dead connection. */
 export interface LivenessOptions {
   /** Time between checks, in ms. Default 15 000. */
   interval?: number
-  /** How long an answer may take, in ms. Default 5000. A dead connection is found within interval + timeout. */
+  /**
+   * How long an answer may take, in ms. Default 5000. A dead connection is found within
+   * interval + timeout (so within two intervals while timeout ≤ interval).
+   */
   timeout?: number
+  /**
+   * Use the transport's own ping where it has one: WebSocket ping/pong with `ws` (Node),
+   * RawSocket PING/PONG (not with Crossbar.io, which breaks on PING frames). Otherwise, and
+   * with `false`, the check is a cheap call round trip, which works in browsers and on every
+   * router. Default true.
+   */
+  transportPing?: boolean
 }
 
 /** Any router answers a call to a procedure nobody registered at once (with ERROR): that answer is the pong. */
 const PROBE = 'react_wamp.liveness.probe'
 
-/** Checks a session's liveness with a cheap call round trip that works on every router and in browsers. */
+/**
+ * Checks a session's liveness periodically: with the transport's ping when it has one, else
+ * with a call round trip. A check that gets no answer in time terminates the session with
+ * ConnectionLostError, so the connection reconnects.
+ */
 export class Liveness {
   private timer: ReturnType<typeof setTimeout> | undefined
 
@@ -23,13 +38,19 @@ export class Liveness {
     if (!this.options) return
     const interval = this.options.interval ?? 15_000
     const timeout = this.options.timeout ?? 5000
+    const useTransportPing = this.options.transportPing !== false
     const check = () => {
       this.timer = setTimeout(async () => {
         if (!client.isOpen) return
-        const answered = await probe(client, timeout)
+        // Looked up on every check: a transport may withdraw its ping (RawSocket on Crossbar.io).
+        const ping = useTransportPing ? transportPing(client) : undefined
+        const answered = await (ping ? probePing(ping, timeout) : probeCall(client, timeout))
         if (!client.isOpen) return
         if (!answered) {
-          client.terminate(new ConnectionLostError(`the router did not answer the liveness check within ${timeout} ms`))
+          const how = ping ? 'transport ping' : 'call round trip'
+          client.terminate(
+            new ConnectionLostError(`the router did not answer the liveness check (${how}) within ${timeout} ms`),
+          )
           return
         }
         check()
@@ -44,18 +65,43 @@ export class Liveness {
   }
 }
 
-async function probe(client: Client, timeout: number): Promise<boolean> {
+/** The ping of the client's transport, if it has one. */
+function transportPing(client: Client): (() => Promise<void>) | undefined {
+  // Client keeps its transport private; the liveness check is its one other reader.
+  const transport = (client as unknown as { transport?: Transport }).transport
+  const ping = transport?.ping
+  return typeof ping === 'function' ? () => ping.call(transport) : undefined
+}
+
+/** Resolves true when the answer comes within `timeout`, false on a timeout or a failure. */
+function withTimeout(answer: Promise<boolean>, timeout: number): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined
-  const abort = new AbortController()
   const expired = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), timeout)
   })
+  return Promise.race([answer, expired]).finally(() => clearTimeout(timer))
+}
+
+function probePing(ping: () => Promise<void>, timeout: number): Promise<boolean> {
+  let answer: Promise<boolean>
+  try {
+    answer = ping().then(
+      () => true,
+      () => false,
+    )
+  } catch {
+    return Promise.resolve(false)
+  }
+  return withTimeout(answer, timeout)
+}
+
+async function probeCall(client: Client, timeout: number): Promise<boolean> {
+  const abort = new AbortController()
   const answer = client.call(PROBE, [], {}, { signal: abort.signal, cancelMode: 'skip' }).then(
     () => true,
     (error: unknown) => error instanceof RPCError,
   )
-  const alive = await Promise.race([answer, expired])
-  clearTimeout(timer)
+  const alive = await withTimeout(answer, timeout)
   if (!alive) abort.abort()
   return alive
 }

@@ -1,7 +1,8 @@
-import { connect as netConnect, type Socket } from 'node:net'
+import { isIP, connect as netConnect, type Socket } from 'node:net'
 import { type ConnectionOptions, connect as tlsConnect } from 'node:tls'
 import { ConnectionLostError, SerializationError, WampError } from '../protocol/errors.js'
 import type { Serializer } from '../serializers/serializer.js'
+import { describeConnectError } from './connect-error.js'
 import type { Transport, TransportCloseInfo, TransportReceiver } from './transport.js'
 
 const MAGIC = 0x7f
@@ -49,12 +50,21 @@ export function roundRecvLimit(limit: number | undefined): number {
 export function openRawSocket(url: string, options: RawSocketOptions): Promise<Transport> {
   const parsed = new URL(url)
   const recvLimit = roundRecvLimit(options.recvLimit)
+  // URL keeps the brackets of an IPv6 literal ("[::1]"); sockets want the bare address.
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1')
+  const port = Number(parsed.port)
   const socket: Socket =
     parsed.protocol === 'unix:'
       ? netConnect({ path: decodeURIComponent(parsed.pathname) })
       : parsed.protocol === 'tcps:'
-        ? tlsConnect({ host: parsed.hostname, port: Number(parsed.port), servername: parsed.hostname, ...options.tls })
-        : netConnect({ host: parsed.hostname, port: Number(parsed.port) })
+        ? tlsConnect({
+            host,
+            port,
+            // SNI takes host names only (RFC 6066); the certificate is still checked against an IP.
+            ...(isIP(host) === 0 ? { servername: host } : {}),
+            ...options.tls,
+          })
+        : netConnect({ host, port })
   socket.setNoDelay?.(true)
   const serializerCode = options.serializer.rawSocketCode
   return new Promise((resolve, reject) => {
@@ -71,7 +81,7 @@ export function openRawSocket(url: string, options: RawSocketOptions): Promise<T
       options.openTimeout,
     )
     socket.on('error', (error) =>
-      fail(new ConnectionLostError(`could not connect to ${url}: ${error.message}`, { cause: error })),
+      fail(new ConnectionLostError(`could not connect to ${url}: ${describeConnectError(error)}`, { cause: error })),
     )
     socket.on('close', () => fail(new ConnectionLostError(`${url} closed during the RawSocket handshake`)))
     socket.once(parsed.protocol === 'tcps:' ? 'secureConnect' : 'connect', () => {
@@ -107,14 +117,34 @@ export function openRawSocket(url: string, options: RawSocketOptions): Promise<T
   })
 }
 
+/**
+ * True for a WELCOME from Crossbar.io. Its RawSocket (Autobahn's Twisted Int32StringReceiver)
+ * reads every frame header as a 32-bit length, so a PING frame looks like a message of over
+ * 16 MiB: Crossbar.io drops the connection (or stalls waiting for the bytes). WELCOME.Details
+ * of Crossbar.io carry its `x_cb_*` keys.
+ */
+function welcomeFromRouterWithoutPing(message: unknown): boolean {
+  if (!Array.isArray(message) || message[0] !== 2) return false
+  const details = message[2] as Record<string, unknown> | null | undefined
+  return typeof details === 'object' && details !== null && 'x_cb_node' in details
+}
+
 class RawSocketTransport implements Transport {
   readonly closed: Promise<TransportCloseInfo>
   readonly serialization: string
+  /**
+   * Sends a PING frame and resolves on the PONG. Removed (undefined) once the WELCOME shows a
+   * router known to break on PING frames (Crossbar.io): the liveness check then uses a call.
+   */
+  ping: (() => Promise<void>) | undefined = () => this.sendPing()
   private receiver: TransportReceiver | undefined
   private buffered: Buffer[] = []
   private bufferedLength = 0
   private closingLocally = false
   private lastError: Error | undefined
+  private welcomed = false
+  private pingCounter = 0
+  private pongWaiters = new Map<number, { resolve(): void; reject(error: Error): void }>()
 
   constructor(
     private readonly socket: Socket,
@@ -126,6 +156,7 @@ class RawSocketTransport implements Transport {
     this.closed = new Promise((resolve) => {
       socket.on('close', () => {
         const by = this.closingLocally ? 'closed locally' : 'closed by the router'
+        this.settlePongs(new ConnectionLostError(`the RawSocket ${by}`))
         resolve({ local: this.closingLocally, reason: by, error: this.lastError })
       })
     })
@@ -165,7 +196,11 @@ class RawSocketTransport implements Transport {
 
   private onFrame(type: number, payload: Buffer): void {
     if (type === FRAME_PING) {
-      this.writeFrame(FRAME_PONG, payload)
+      if (!this.socket.destroyed && !this.closingLocally) this.writeFrame(FRAME_PONG, payload)
+      return
+    }
+    if (type === FRAME_PONG) {
+      this.onPong(payload)
       return
     }
     if (type !== FRAME_MESSAGE) return
@@ -182,7 +217,44 @@ class RawSocketTransport implements Transport {
       receiver.error(new SerializationError(`undecodable ${this.serializer.name} frame: ${(error as Error).message}`))
       return
     }
+    if (!this.welcomed) {
+      this.welcomed = true
+      if (welcomeFromRouterWithoutPing(message)) this.ping = undefined
+    }
     receiver.message(message)
+  }
+
+  private sendPing(): Promise<void> {
+    if (this.socket.destroyed || this.closingLocally) {
+      return Promise.reject(new ConnectionLostError('the RawSocket is closed'))
+    }
+    this.pingCounter = (this.pingCounter + 1) >>> 0
+    const id = this.pingCounter
+    const payload = Buffer.allocUnsafe(4)
+    payload.writeUInt32BE(id)
+    return new Promise((resolve, reject) => {
+      this.pongWaiters.set(id, { resolve, reject })
+      this.writeFrame(FRAME_PING, payload)
+    })
+  }
+
+  /** A PONG echoes its PING's payload; any PONG also proves that older pings got through. */
+  private onPong(payload: Buffer): void {
+    if (payload.length !== 4) return
+    const id = payload.readUInt32BE(0)
+    if (!this.pongWaiters.has(id)) return
+    // Insertion order: every ping sent up to this one is answered.
+    for (const [pending, waiter] of this.pongWaiters) {
+      this.pongWaiters.delete(pending)
+      waiter.resolve()
+      if (pending === id) break
+    }
+  }
+
+  private settlePongs(error: Error): void {
+    const waiters = [...this.pongWaiters.values()]
+    this.pongWaiters.clear()
+    for (const waiter of waiters) waiter.reject(error)
   }
 
   send(message: readonly unknown[]): void {
@@ -214,6 +286,7 @@ class RawSocketTransport implements Transport {
   close(): void {
     if (this.closingLocally) return
     this.closingLocally = true
+    this.settlePongs(new ConnectionLostError('the RawSocket was closed locally'))
     this.socket.end()
     // A peer that never closes its side must not keep us waiting.
     setTimeout(() => this.socket.destroy(), 1000).unref()

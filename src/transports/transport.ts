@@ -31,4 +31,11 @@ export interface Transport {
   readonly closed: Promise<TransportCloseInfo>
   /** The serialization in use: `json`, `msgpack`, or `local` for in-process transports. */
   readonly serialization: string
+  /**
+   * Optional transport-level keepalive: resolves when the peer answers a ping (WebSocket
+   * ping/pong, RawSocket PING/PONG), rejects when the transport is closed. The connection's
+   * liveness check prefers it to a call round trip. Leave it out (or `undefined`) where the
+   * transport cannot ping, e.g. a browser WebSocket.
+   */
+  ping?(): Promise<void>
 }

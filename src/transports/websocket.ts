@@ -1,6 +1,7 @@
 import WebSocket from 'isomorphic-ws'
 import { ConnectionLostError, SerializationError } from '../protocol/errors.js'
 import type { Serializer } from '../serializers/serializer.js'
+import { describeConnectError } from './connect-error.js'
 import type { Transport, TransportCloseInfo, TransportReceiver } from './transport.js'
 
 /** The subset of the WebSocket API this transport uses (browser WebSocket and `ws` both fit). */
@@ -14,6 +15,12 @@ export interface WebSocketLike {
   onclose: ((event: { code: number; reason: string }) => void) | null
   onerror: ((event: { message?: string; error?: unknown }) => void) | null
   onmessage: ((event: { data: unknown }) => void) | null
+  /** `ws` (Node) only: sends a ping frame. With `on('pong')` it drives the liveness check. */
+  ping?(data?: Uint8Array): void
+  /** `ws` (Node) only: event listeners; the transport listens to `pong`. */
+  on?(event: 'pong', listener: (data: unknown) => void): unknown
+  /** `ws` (Node) only: drops the connection without a closing handshake. */
+  terminate?(): void
 }
 
 /** Builds the socket; the seed's `Dial`. Use it for headers, proxies or a custom agent (Node). */
@@ -24,14 +31,28 @@ export interface WebSocketTransportOptions {
   /** Gives up opening after this many ms. */
   openTimeout: number
   createWebSocket?: WebSocketFactory
+  /**
+   * Node, `wss://`, default factory only: TLS options for `ws` (`ca`, `cert`, `key`,
+   * `rejectUnauthorized`, …). Ignored when `createWebSocket` is given: pass them to your socket.
+   */
+  tls?: Record<string, unknown>
 }
 
-const defaultFactory: WebSocketFactory = (url, protocols) => new WebSocket(url, protocols) as unknown as WebSocketLike
+/** How long a local close may wait for the peer's closing handshake before the socket is dropped (Node). */
+const CLOSE_GRACE_MS = 1000
+
+const defaultFactory =
+  (tls: Record<string, unknown> | undefined): WebSocketFactory =>
+  (url, protocols) =>
+    // Browsers take no third argument; `ws` reads TLS options (ca, cert, key, …) from it.
+    (tls && /^wss:/i.test(url)
+      ? new WebSocket(url, protocols, tls as WebSocket.ClientOptions)
+      : new WebSocket(url, protocols)) as unknown as WebSocketLike
 
 /** Opens a WebSocket that speaks `wamp.2.json` or `wamp.2.msgpack`; resolves once it is open. */
 export function openWebSocket(url: string, options: WebSocketTransportOptions): Promise<Transport> {
   const { serializer } = options
-  const socket = (options.createWebSocket ?? defaultFactory)(url, [serializer.subprotocol])
+  const socket = (options.createWebSocket ?? defaultFactory(options.tls))(url, [serializer.subprotocol])
   socket.binaryType = 'arraybuffer'
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -66,16 +87,19 @@ export function openWebSocket(url: string, options: WebSocketTransportOptions): 
 }
 
 function describeError(event: { message?: string; error?: unknown }): string {
-  if (event.error instanceof Error) return event.error.message
+  if (event.error instanceof Error) return describeConnectError(event.error)
   return event.message || 'connection failed'
 }
 
 class WebSocketTransport implements Transport {
   readonly closed: Promise<TransportCloseInfo>
   readonly serialization: string
+  /** Present where the socket can ping (`ws` in Node); browsers have no ping API. */
+  readonly ping: (() => Promise<void>) | undefined
   private receiver: TransportReceiver | undefined
   private closingLocally = false
   private lastError: Error | undefined
+  private pongWaiters: { resolve(): void; reject(error: Error): void }[] = []
 
   constructor(
     private readonly socket: WebSocketLike,
@@ -86,6 +110,7 @@ class WebSocketTransport implements Transport {
       socket.onclose = (event) => {
         socket.onmessage = socket.onerror = socket.onclose = null
         const by = this.closingLocally ? 'closed locally' : 'closed by the router'
+        this.settlePongs(new ConnectionLostError(`the WebSocket closed (code ${event.code})`))
         resolve({ local: this.closingLocally, reason: `${by} (code ${event.code})`, error: this.lastError })
       }
     })
@@ -93,6 +118,32 @@ class WebSocketTransport implements Transport {
       this.lastError = new ConnectionLostError(`WebSocket error: ${describeError(event)}`, { cause: event.error })
     }
     socket.onmessage = (event) => this.receive(event.data)
+    if (typeof socket.ping === 'function' && typeof socket.on === 'function') {
+      socket.on('pong', () => this.settlePongs())
+      this.ping = () => this.sendPing()
+    }
+  }
+
+  private sendPing(): Promise<void> {
+    if (this.socket.readyState !== 1) return Promise.reject(new ConnectionLostError('the WebSocket is not open'))
+    return new Promise((resolve, reject) => {
+      this.pongWaiters.push({ resolve, reject })
+      try {
+        this.socket.ping?.()
+      } catch (error) {
+        this.settlePongs(new ConnectionLostError(`could not ping: ${(error as Error).message}`, { cause: error }))
+      }
+    })
+  }
+
+  /** Any pong answers every ping still waiting: the peer is alive. */
+  private settlePongs(error?: Error): void {
+    const waiters = this.pongWaiters
+    this.pongWaiters = []
+    for (const waiter of waiters) {
+      if (error) waiter.reject(error)
+      else waiter.resolve()
+    }
   }
 
   private receive(data: unknown): void {
@@ -123,6 +174,14 @@ class WebSocketTransport implements Transport {
   close(code = 1000, reason = 'goodbye'): void {
     if (this.closingLocally) return
     this.closingLocally = true
+    this.settlePongs(new ConnectionLostError('the WebSocket was closed locally'))
     this.socket.close(code, reason)
+    // A dead peer never answers the closing handshake (ws would wait 30 s): drop the socket.
+    if (typeof this.socket.terminate === 'function') {
+      const timer = setTimeout(() => {
+        if (this.socket.readyState !== 3) this.socket.terminate?.()
+      }, CLOSE_GRACE_MS)
+      ;(timer as { unref?: () => void }).unref?.()
+    }
   }
 }

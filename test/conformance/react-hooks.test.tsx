@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { act, cleanup, render, waitFor } from '@testing-library/react'
-import { StrictMode, useEffect, useState, version as reactVersion } from 'react'
+import { version as reactVersion, StrictMode, useEffect, useState } from 'react'
 import { renderToString } from 'react-dom/server'
 import { afterEach, describe, expect, it } from 'vitest'
 import { connect, type Event } from '../../src/client/index.js'

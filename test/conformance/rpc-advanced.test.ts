@@ -152,30 +152,33 @@ describe.each(targets())('advanced RPC: $label', (target) => {
     expect(chunks).toEqual([])
   })
 
-  it.each(['killnowait', 'kill'] as const)('cancel in %s mode: the caller gets an AbortError, the callee is interrupted (§6.39, §6.41)', async (mode) => {
-    const [callee, caller] = await calleeAndCaller()
-    const procedure = uniqueUri(`rpc.cancel_${mode}`)
-    let interrupt: Promise<unknown> | undefined
-    await callee.register(procedure, async (inv) => {
-      interrupt = aborted(inv)
-      throw await interrupt
-    })
-    const abort = new AbortController()
-    const call = caller.call(procedure, [], {}, { signal: abort.signal, cancelMode: mode }).catch((e: unknown) => e)
-    while (!interrupt) await sleep(5)
-    abort.abort('user gave up')
-    const error = (await call) as { name: string; reason: unknown }
-    expect(error.name).toBe('AbortError')
-    expect(error.reason).toBe('user gave up')
-    const reason = (await interrupt) as { reason: unknown }
-    expect(reason.reason).toBe('wamp.error.canceled')
-    await sleep(20)
-    expect(caller.stats.pendingRequests).toBe(0)
-    expect(callee.stats.activeInvocations).toBe(0)
-    // Both sessions live on.
-    await callee.register(`${procedure}.after`, () => ({ args: [1] }))
-    expect((await caller.call(`${procedure}.after`)).args).toEqual([1])
-  })
+  it.each(['killnowait', 'kill'] as const)(
+    'cancel in %s mode: the caller gets an AbortError, the callee is interrupted (§6.39, §6.41)',
+    async (mode) => {
+      const [callee, caller] = await calleeAndCaller()
+      const procedure = uniqueUri(`rpc.cancel_${mode}`)
+      let interrupt: Promise<unknown> | undefined
+      await callee.register(procedure, async (inv) => {
+        interrupt = aborted(inv)
+        throw await interrupt
+      })
+      const abort = new AbortController()
+      const call = caller.call(procedure, [], {}, { signal: abort.signal, cancelMode: mode }).catch((e: unknown) => e)
+      while (!interrupt) await sleep(5)
+      abort.abort('user gave up')
+      const error = (await call) as { name: string; reason: unknown }
+      expect(error.name).toBe('AbortError')
+      expect(error.reason).toBe('user gave up')
+      const reason = (await interrupt) as { reason: unknown }
+      expect(reason.reason).toBe('wamp.error.canceled')
+      await sleep(20)
+      expect(caller.stats.pendingRequests).toBe(0)
+      expect(callee.stats.activeInvocations).toBe(0)
+      // Both sessions live on.
+      await callee.register(`${procedure}.after`, () => ({ args: [1] }))
+      expect((await caller.call(`${procedure}.after`)).args).toEqual([1])
+    },
+  )
 
   it('cancel in skip mode: an immediate AbortError, no interrupt, the late result is dropped (§6.40)', async () => {
     const [callee, caller] = await calleeAndCaller()

@@ -7,7 +7,12 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:f
 import { join } from 'node:path'
 import { cacheDir } from '../routers/ports.js'
 
-const packages = { react: '18.3.1', 'react-dom': '18.3.1', '@testing-library/react': '16.3.3', '@testing-library/dom': '10.4.2' }
+const packages = {
+  react: '18.3.1',
+  'react-dom': '18.3.1',
+  '@testing-library/react': '16.3.3',
+  '@testing-library/dom': '10.4.2',
+}
 
 /** The folder whose node_modules hold React 18. */
 export function react18Dir(): string {
@@ -22,7 +27,10 @@ export function ensureReact18(): string {
   rmSync(tmp, { recursive: true, force: true })
   mkdirSync(tmp, { recursive: true })
   writeFileSync(join(tmp, 'package.json'), JSON.stringify({ private: true, dependencies: packages }, null, 2))
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent'], { cwd: tmp, stdio: ['ignore', 'ignore', 'inherit'] })
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent'], {
+    cwd: tmp,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
   rmSync(dir, { recursive: true, force: true })
   renameSync(tmp, dir)
   return dir
