@@ -217,6 +217,26 @@ describe.each(targets())('advanced RPC: $label', (target) => {
     expect(((await interrupt) as { reason: unknown }).reason).toBe('wamp.error.timeout')
   })
 
+  it('forward_timeout: the callee gets details.timeout and times itself out; the caller sees wamp.error.timeout (§6.45)', async () => {
+    const [callee, caller] = await calleeAndCaller()
+    const procedure = uniqueUri('rpc.forward_timeout')
+    let forwarded: unknown
+    let interrupt: Promise<unknown> | undefined
+    await callee.register(
+      procedure,
+      async (inv) => {
+        forwarded = inv.details.timeout
+        interrupt = aborted(inv)
+        throw await interrupt
+      },
+      { forward_timeout: true },
+    )
+    const error = (await caller.call(procedure, [], {}, { timeout: 300 }).catch((e: unknown) => e)) as RPCError
+    expect(error.uri).toBe('wamp.error.timeout')
+    expect(forwarded).toBe(300)
+    expect(((await interrupt) as { reason: unknown }).reason).toBe('wamp.error.timeout')
+  })
+
   it('a callee that disconnects mid-call: the caller gets an error at once (§6.46)', async () => {
     const [callee, caller] = await calleeAndCaller()
     const procedure = uniqueUri('rpc.callee_gone')
