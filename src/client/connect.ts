@@ -31,7 +31,12 @@ export async function connect(url: string, config: ClientConfig): Promise<Client
   switch (scheme) {
     case 'ws':
     case 'wss':
-      transport = await openWebSocket(url, { serializer, openTimeout, createWebSocket: config.createWebSocket })
+      transport = await openWebSocket(url, {
+        serializer,
+        openTimeout,
+        createWebSocket: config.createWebSocket,
+        tls: config.tls,
+      })
       break
     case 'tcp':
     case 'tcps':
@@ -40,7 +45,7 @@ export async function connect(url: string, config: ClientConfig): Promise<Client
       transport = await openRawSocket(url, {
         serializer,
         openTimeout,
-        tls: config.tls as never,
+        tls: config.tls,
         recvLimit: config.recvLimit,
       })
       break

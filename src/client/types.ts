@@ -21,7 +21,7 @@ export interface ClientConfig {
   responseTimeout?: number
   /** Wire format; default `json`. */
   serialization?: SerializationName | Serializer
-  /** Node: `tls.connect` options for `tcps://` (e.g. `{ ca }`). */
+  /** Node: TLS options for `wss://` and `tcps://` (e.g. `{ ca }`); certificates are verified by default. */
   tls?: Record<string, unknown>
   /** RawSocket: the longest message accepted, rounded up to a power of two in [2^9, 2^24]; default 16 MiB. */
   recvLimit?: number

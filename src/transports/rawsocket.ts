@@ -1,6 +1,6 @@
 import { isIP, connect as netConnect, type Socket } from 'node:net'
 import { type ConnectionOptions, connect as tlsConnect } from 'node:tls'
-import { ConnectionLostError, SerializationError, WampError } from '../protocol/errors.js'
+import { ConnectionLostError, SerializationError } from '../protocol/errors.js'
 import type { Serializer } from '../serializers/serializer.js'
 import { describeConnectError } from './connect-error.js'
 import type { Transport, TransportCloseInfo, TransportReceiver } from './transport.js'
@@ -11,15 +11,15 @@ const FRAME_PING = 1
 const FRAME_PONG = 2
 const DEFAULT_LIMIT = 2 ** 24
 
-/** The router refused the RawSocket handshake. */
-export class RawSocketHandshakeError extends WampError {
+/** The router refused the RawSocket handshake (or did not speak RawSocket); `code` is `connection_lost`. */
+export class RawSocketHandshakeError extends ConnectionLostError {
   override name = 'RawSocketHandshakeError'
   constructor(
     message: string,
     /** The router's error code (1 serializer unsupported, 2 length unacceptable, 3 reserved bits, 4 connection limit). */
     readonly handshakeCode?: number,
   ) {
-    super('connection_lost', message)
+    super(message)
   }
 }
 

@@ -1,4 +1,4 @@
-import type { RouterName, RunningRouter } from './types.js'
+import type { RouterName, RouterOptions, RunningRouter } from './types.js'
 
 /** Routers the suites run against: `WAMP_ROUTERS` (comma-separated), default all three. */
 export function selectedRouters(): RouterName[] {
@@ -14,14 +14,15 @@ export function selectedRouters(): RouterName[] {
   return names as RouterName[]
 }
 
-/** Starts one router by name. */
-export async function startRouter(name: RouterName): Promise<RunningRouter> {
+/** Starts one router by name; `options` (TLS listeners) are for nexus and Crossbar.io. */
+export async function startRouter(name: RouterName, options?: RouterOptions): Promise<RunningRouter> {
   switch (name) {
     case 'nexus':
-      return (await import('./nexus/launch.js')).startNexus()
+      return (await import('./nexus/launch.js')).startNexus(options)
     case 'crossbar':
-      return (await import('./crossbar/launch.js')).startCrossbar()
+      return (await import('./crossbar/launch.js')).startCrossbar(options)
     case 'local':
+      if (options?.tls) throw new Error('the local test router has no TLS listeners')
       return (await import('./local/launch.js')).startLocal()
   }
 }

@@ -21,6 +21,15 @@ export const CREDENTIALS = {
   scramPbkdf2: { authid: 'scrampbkdf2', password: 'scram-secret' },
 } as const
 
+/** Optional extras a test can ask of its own router instance. */
+export interface RouterOptions {
+  /**
+   * Adds TLS listeners (WebSocket and RawSocket) on 127.0.0.1 with this certificate: PEM text of
+   * the server certificate (its chain may follow) and of its private key.
+   */
+  tls?: { cert: string; key: string }
+}
+
 export interface RunningRouter {
   name: RouterName
   /** WebSocket endpoint, e.g. ws://127.0.0.1:PORT/ws (offers wamp.2.json and wamp.2.msgpack). */
@@ -29,6 +38,10 @@ export interface RunningRouter {
   tcpUrl?: string
   /** RawSocket over a unix socket, e.g. unix:///tmp/x/router.sock (undefined where not offered). */
   unixUrl?: string
+  /** TLS WebSocket, e.g. wss://127.0.0.1:PORT/ws: only when started with `RouterOptions.tls`. */
+  wssUrl?: string
+  /** TLS RawSocket, e.g. tcps://127.0.0.1:PORT: only when started with `RouterOptions.tls`. */
+  tcpsUrl?: string
   /** Anonymous realm: disclosure allowed, meta API incl. kill, event history on topics under `test.history.`. */
   realm: 'realm1'
   /** Anonymous realm where disclose_me is refused (`option_disallowed.disclose_me`). */

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from '../ports.js'
-import type { RunningRouter } from '../types.js'
+import type { RouterOptions, RunningRouter } from '../types.js'
 import { ensureNexus } from './install.js'
 
 const READY_TIMEOUT_MS = 60_000
@@ -62,17 +62,39 @@ function spawnRouter(binary: string, args: string[]): Promise<ChildProcess> {
   })
 }
 
-/** Starts the nexus test router on free ports of 127.0.0.1 (WebSocket, RawSocket TCP and unix). */
-export async function startNexus(): Promise<RunningRouter> {
+/** A free port that is none of `taken` (the kernel may hand out a port again once it is closed). */
+async function distinctFreePort(taken: number[]): Promise<number> {
+  let port = await freePort()
+  while (taken.includes(port)) port = await freePort()
+  taken.push(port)
+  return port
+}
+
+/**
+ * Starts the nexus test router on free ports of 127.0.0.1 (WebSocket, RawSocket TCP and unix);
+ * with `options.tls` also TLS WebSocket (`wssUrl`) and TLS RawSocket (`tcpsUrl`).
+ */
+export async function startNexus(options: RouterOptions = {}): Promise<RunningRouter> {
   installExitHook()
   const binary = await ensureNexus()
-  const wsPort = await freePort()
-  let tcpPort = await freePort()
-  while (tcpPort === wsPort) tcpPort = await freePort()
+  const ports: number[] = []
+  const wsPort = await distinctFreePort(ports)
+  const tcpPort = await distinctFreePort(ports)
   // Short path: unix socket paths are limited to ~100 bytes.
   const dir = mkdtempSync(join(tmpdir(), 'nx-'))
   const socketPath = join(dir, 'r.sock')
   const args = ['-ws-port', String(wsPort), '-tcp-port', String(tcpPort), '-unix', socketPath]
+  let wssPort: number | undefined
+  let tcpsPort: number | undefined
+  if (options.tls) {
+    wssPort = await distinctFreePort(ports)
+    tcpsPort = await distinctFreePort(ports)
+    const certPath = join(dir, 'server.crt')
+    const keyPath = join(dir, 'server.key')
+    writeFileSync(certPath, options.tls.cert)
+    writeFileSync(keyPath, options.tls.key, { mode: 0o600 })
+    args.push('-wss-port', String(wssPort), '-tcps-port', String(tcpsPort), '-tls-cert', certPath, '-tls-key', keyPath)
+  }
 
   const cleanup = () => rmSync(dir, { recursive: true, force: true })
   process.once('exit', cleanup)
@@ -99,6 +121,8 @@ export async function startNexus(): Promise<RunningRouter> {
     wsUrl: `ws://127.0.0.1:${wsPort}/ws`,
     tcpUrl: `tcp://127.0.0.1:${tcpPort}`,
     unixUrl: `unix://${socketPath}`,
+    ...(wssPort ? { wssUrl: `wss://127.0.0.1:${wssPort}/ws` } : {}),
+    ...(tcpsPort ? { tcpsUrl: `tcps://127.0.0.1:${tcpsPort}` } : {}),
     realm: 'realm1',
     noDiscloseRealm: 'realm2',
     authRealm: 'authrealm',

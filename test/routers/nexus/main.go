@@ -6,6 +6,7 @@ package main
 import (
 	"crypto/pbkdf2"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -135,12 +136,20 @@ func main() {
 	wsPort := flag.Int("ws-port", 0, "WebSocket port on 127.0.0.1 (0 = off)")
 	tcpPort := flag.Int("tcp-port", 0, "RawSocket TCP port on 127.0.0.1 (0 = off)")
 	unixPath := flag.String("unix", "", "RawSocket unix socket path (empty = off)")
+	wssPort := flag.Int("wss-port", 0, "TLS WebSocket port on 127.0.0.1 (0 = off; needs -tls-cert and -tls-key)")
+	tcpsPort := flag.Int("tcps-port", 0, "TLS RawSocket port on 127.0.0.1 (0 = off; needs -tls-cert and -tls-key)")
+	tlsCert := flag.String("tls-cert", "", "PEM certificate (chain) for the TLS listeners")
+	tlsKey := flag.String("tls-key", "", "PEM private key for the TLS listeners")
 	keepAlive := flag.Duration("ws-keepalive", 0, "WebSocket ping interval (0 = off)")
 	debug := flag.Bool("debug", false, "nexus debug logging")
 	stdinWatch := flag.Bool("exit-on-stdin-eof", false, "exit when stdin closes (parent died)")
 	flag.Parse()
-	if *wsPort == 0 && *tcpPort == 0 && *unixPath == "" {
-		log.Fatal("nothing to listen on: give -ws-port, -tcp-port or -unix")
+	if *wsPort == 0 && *tcpPort == 0 && *unixPath == "" && *wssPort == 0 && *tcpsPort == 0 {
+		log.Fatal("nothing to listen on: give -ws-port, -tcp-port, -unix, -wss-port or -tcps-port")
+	}
+	useTLS := *wssPort != 0 || *tcpsPort != 0
+	if useTLS && (*tlsCert == "" || *tlsKey == "") {
+		log.Fatal("-wss-port and -tcps-port need -tls-cert and -tls-key")
 	}
 
 	logger := log.New(os.Stderr, "", log.LstdFlags)
@@ -162,20 +171,38 @@ func main() {
 		logger.Fatal(err)
 	}
 
-	if *wsPort != 0 {
+	// A fresh config per listener: ListenAndServeTLS appends the certificate to it.
+	tlsConfig := func() *tls.Config { return &tls.Config{MinVersion: tls.VersionTLS12} }
+	if *wsPort != 0 || *wssPort != 0 {
 		ws := router.NewWebsocketServer(r) // serves every path, so /ws and / both work
 		ws.OutQueueSize = outQueueSize
 		ws.KeepAlive = *keepAlive
 		_ = ws.AllowOrigins([]string{"*"})
-		c, err := ws.ListenAndServe(fmt.Sprintf("127.0.0.1:%d", *wsPort))
-		if err != nil {
-			fail(err)
+		if *wsPort != 0 {
+			c, err := ws.ListenAndServe(fmt.Sprintf("127.0.0.1:%d", *wsPort))
+			if err != nil {
+				fail(err)
+			}
+			closers = append(closers, c)
 		}
-		closers = append(closers, c)
+		if *wssPort != 0 {
+			c, err := ws.ListenAndServeTLS(fmt.Sprintf("127.0.0.1:%d", *wssPort), tlsConfig(), *tlsCert, *tlsKey)
+			if err != nil {
+				fail(err)
+			}
+			closers = append(closers, c)
+		}
 	}
-	if *tcpPort != 0 || *unixPath != "" {
+	if *tcpPort != 0 || *unixPath != "" || *tcpsPort != 0 {
 		rs := router.NewRawSocketServer(r)
 		rs.OutQueueSize = outQueueSize
+		if *tcpsPort != 0 {
+			c, err := rs.ListenAndServeTLS("tcp", fmt.Sprintf("127.0.0.1:%d", *tcpsPort), tlsConfig(), *tlsCert, *tlsKey)
+			if err != nil {
+				fail(err)
+			}
+			closers = append(closers, c)
+		}
 		if *tcpPort != 0 {
 			c, err := rs.ListenAndServe("tcp", fmt.Sprintf("127.0.0.1:%d", *tcpPort))
 			if err != nil {

@@ -1,0 +1,59 @@
+import { ProtocolViolationError } from './errors.js'
+import { isId } from './ids.js'
+import { messageName } from './message-types.js'
+import type { Dict } from './messages.js'
+
+/** A dictionary: a plain object, not a list or bytes. */
+export const isDict = (v: unknown): v is Dict =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v)
+
+type Field = 'id' | 'id0' | 'int' | 'dict' | 'string' | 'args' | 'kwargs'
+
+const checks: Record<Field, [(value: unknown) => boolean, string]> = {
+  id: [isId, 'an integer in [1, 2^53]'],
+  // UNSUBSCRIBED/UNREGISTERED use request 0 when the router revokes on its own.
+  id0: [(v) => v === 0 || isId(v), 'an integer in [0, 2^53]'],
+  int: [(v) => typeof v === 'number' && Number.isInteger(v), 'an integer'],
+  dict: [isDict, 'a dictionary'],
+  string: [(v) => typeof v === 'string', 'a string'],
+  args: [Array.isArray, 'a list'],
+  kwargs: [isDict, 'a dictionary'],
+}
+
+/** The fields after a message's type code; the last `optional` ones may be absent. */
+export interface MessageShape {
+  fields: [name: string, kind: Field][]
+  optional: number
+}
+
+/** A shape from a spec like `Request:id Options:dict Topic:string`. */
+export function shape(spec: string, optional = 0): MessageShape {
+  return { fields: spec.split(' ').map((part) => part.split(':') as [string, Field]), optional }
+}
+
+/**
+ * Checks a decoded value against the shapes one side accepts; throws ProtocolViolationError
+ * naming the first problem.
+ */
+export function checkShape<T>(message: unknown, shapes: ReadonlyMap<number, MessageShape>, receiver: string): T {
+  if (!Array.isArray(message) || message.length === 0) {
+    throw new ProtocolViolationError('a WAMP message must be a non-empty list')
+  }
+  const code = message[0]
+  const layout = typeof code === 'number' ? shapes.get(code) : undefined
+  const name = messageName(code)
+  if (!layout) throw new ProtocolViolationError(`a ${receiver} does not accept ${name} messages`)
+  const max = layout.fields.length
+  const min = max - layout.optional
+  if (message.length - 1 < min || message.length - 1 > max) {
+    throw new ProtocolViolationError(
+      `${name} must have ${min === max ? min : `${min} to ${max}`} fields after its type`,
+    )
+  }
+  for (let i = 1; i < message.length; i++) {
+    const [field, kind] = layout.fields[i - 1]!
+    const [check, description] = checks[kind]
+    if (!check(message[i])) throw new ProtocolViolationError(`${name}: ${field} must be ${description}`)
+  }
+  return message as T
+}
