@@ -12,7 +12,19 @@ export type MatchPolicy = 'exact' | 'prefix' | 'wildcard'
  */
 export function isValidUri(uri: unknown, match: MatchPolicy = 'exact', strictRules = false): uri is string {
   if (typeof uri !== 'string') return false
-  if (match === 'exact') return (strictRules ? strict : loose).test(uri)
+  if (match === 'exact' && !strictRules) return isLooseUri(uri)
+  if (match === 'exact') return strict.test(uri)
   if (match === 'prefix' && uri.length > 0 && !uri.endsWith('.')) return (strictRules ? strict : loose).test(uri)
   return (strictRules ? strictEmpty : looseEmpty).test(uri)
+}
+
+// Calls repeat a few URIs many times: remember the ones that passed, up to a bound.
+const knownGood = new Set<string>()
+
+function isLooseUri(uri: string): boolean {
+  if (knownGood.has(uri)) return true
+  if (!loose.test(uri)) return false
+  if (knownGood.size >= 1024) knownGood.clear()
+  knownGood.add(uri)
+  return true
 }

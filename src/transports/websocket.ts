@@ -53,7 +53,8 @@ const defaultFactory =
 export function openWebSocket(url: string, options: WebSocketTransportOptions): Promise<Transport> {
   const { serializer } = options
   const socket = (options.createWebSocket ?? defaultFactory(options.tls))(url, [serializer.subprotocol])
-  socket.binaryType = 'arraybuffer'
+  // Node's `ws` hands over its Buffer as is ('nodebuffer'); browsers need 'arraybuffer'.
+  socket.binaryType = typeof socket.ping === 'function' ? 'nodebuffer' : 'arraybuffer'
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       fail(new ConnectionLostError(`could not open ${url} within ${options.openTimeout} ms`))
@@ -151,7 +152,7 @@ class WebSocketTransport implements Transport {
     if (!receiver) return
     let message: unknown
     try {
-      const frame = typeof data === 'string' ? data : new Uint8Array(data as ArrayBuffer)
+      const frame = typeof data === 'string' ? data : asBytes(data)
       message = this.serializer.decode(frame)
     } catch (error) {
       receiver.error(new SerializationError(`undecodable ${this.serializer.name} frame: ${(error as Error).message}`))
@@ -184,4 +185,11 @@ class WebSocketTransport implements Transport {
       ;(timer as { unref?: () => void }).unref?.()
     }
   }
+}
+
+/** A plain Uint8Array view of a binary frame, without copying (decoded bytes must not be Buffers). */
+function asBytes(data: unknown): Uint8Array {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data)
+  const view = data as Uint8Array
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength)
 }
