@@ -7,6 +7,7 @@
  *   BENCH_SEQ_CALLS=4000 sequential calls timed for p50 / p99 (and at most 2 × BENCH_SECONDS)
  *   BENCH_PROFILE=1      profile react-wamp and the floor even when every target is met
  *   BENCH_OUT=path       where to write the report (default BENCHMARKS.md at the repository root)
+ *   BENCH_REACT_SECONDS=5 length of the React cost scenario (bench/react-cost.ts)
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -17,6 +18,7 @@ import type { RunningRouter } from '../test/routers/types.js'
 import { buildBenchProcesses, type Launchers } from './build.js'
 import { Child } from './child.js'
 import { summarizeProfile } from './profile.js'
+import { measureReactCost, renderReactCost } from './react-cost.js'
 import {
   analyze,
   type Measurement,
@@ -239,11 +241,14 @@ async function main(): Promise<void> {
     await router?.stop()
     if (launchers.dir) rmSync(launchers.dir, { recursive: true, force: true })
   }
+  log('React cost: 200 components, 50 topics, 2,000 events/s…')
+  const reactCost = renderReactCost(await measureReactCost())
   const runtimeSeconds = (performance.now() - started) / 1000
   const markdown = renderMarkdown(analysis, { ...meta, build: launchers.note, runtimeSeconds }, profiles)
-  writeFileSync(outFile, markdown)
+  writeFileSync(outFile, `${markdown}\n${reactCost}`)
   console.log(renderTable(analysis))
   console.log(`\n${renderTargets(analysis)}`)
+  console.log(`\n${reactCost}`)
   log(`\nwrote ${outFile} (${Math.round((performance.now() - started) / 1000)} s)`)
 }
 
