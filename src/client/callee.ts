@@ -44,10 +44,16 @@ export class Callee {
     if (typeof handler !== 'function') throw new InvalidArgumentError(`${what}: the handler must be a function`)
     this.port.assertOpen(what)
     const message = [MessageType.REGISTER, this.port.nextId(), options as Dict, procedure]
-    const reply = await this.port.request(message, what, (late) => this.undo(late[2] as number))
-    const record: RegistrationRecord = { id: reply[2] as number, procedure, handler }
-    this.byId.set(record.id, record)
-    this.byProcedure.set(procedure, record)
+    const record = await this.port.request(message, what, {
+      // In place as soon as REGISTERED arrives: an INVOCATION may come in the same read.
+      accept: (reply) => {
+        const registered: RegistrationRecord = { id: reply[2] as number, procedure, handler }
+        this.byId.set(registered.id, registered)
+        this.byProcedure.set(procedure, registered)
+        return registered
+      },
+      late: (late) => this.undo(late[2] as number),
+    })
     let active = true
     return {
       id: record.id,

@@ -24,7 +24,7 @@ import { defaultLogger, type Logger } from './logger.js'
 import { rpcErrorOf } from './payload.js'
 import { Publisher } from './publisher.js'
 import { RequestTable } from './request-table.js'
-import type { SessionPort } from './session-port.js'
+import type { RequestHooks, SessionPort } from './session-port.js'
 import { Subscriber } from './subscriber.js'
 import type {
   Args,
@@ -367,7 +367,7 @@ export class Client {
       isOpen: () => this.state === 'open',
       nextId: () => this.ids.next(),
       send: (message) => this.sendRaw(message),
-      request: (message, what, onLateReply) => this.request(message, what, onLateReply),
+      request: (message, what, hooks) => this.request(message, what, hooks),
     }
   }
 
@@ -376,11 +376,7 @@ export class Client {
     this.transport.send(message)
   }
 
-  private request(
-    message: unknown[],
-    what: string,
-    onLateReply?: (reply: RouterToClientMessage) => void,
-  ): Promise<RouterToClientMessage> {
+  private request<T>(message: unknown[], what: string, hooks: RequestHooks<T> = {}): Promise<T> {
     const id = message[1] as number
     const type = message[0] as number
     return new Promise((resolve, reject) => {
@@ -389,7 +385,7 @@ export class Client {
         this.requests.add(id, {
           type,
           reply: (reply) => {
-            if (reply[0] !== MessageType.ERROR) onLateReply?.(reply)
+            if (reply[0] !== MessageType.ERROR) hooks.late?.(reply)
             return true
           },
           fail: () => {},
@@ -400,8 +396,16 @@ export class Client {
         type,
         reply: (reply) => {
           clearTimeout(timer)
-          if (reply[0] === MessageType.ERROR) reject(rpcErrorOf(reply as ErrorMessage))
-          else resolve(reply)
+          if (reply[0] === MessageType.ERROR) {
+            reject(rpcErrorOf(reply as ErrorMessage))
+            return true
+          }
+          try {
+            // Synchronously, before any message read with this reply is handled.
+            resolve(hooks.accept ? hooks.accept(reply) : (reply as T))
+          } catch (error) {
+            reject(error)
+          }
           return true
         },
         fail: (error) => {

@@ -2,7 +2,7 @@ import { MessageType, messageName } from '../protocol/message-types.js'
 
 /** One line for the debug log; AUTHENTICATE signatures are redacted. */
 export function describeMessage(message: unknown): string {
-  if (!Array.isArray(message)) return String(message)
+  if (!Array.isArray(message)) return `a ${typeof message} that is not a WAMP message`
   const shown = message[0] === MessageType.AUTHENTICATE ? [message[0], '<redacted>', ...message.slice(2)] : message
   let text: string
   try {

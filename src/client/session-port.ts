@@ -17,12 +17,19 @@ export interface SessionPort {
   /** Sends one message; throws SerializationError (nothing sent) or ClientClosedError. */
   send(message: unknown[]): void
   /**
-   * Sends a request whose reply must come within responseTimeout; resolves with the reply,
-   * rejects with RPCError on ERROR. `onLateReply` gets a success reply that came after the timeout.
+   * Sends a request whose reply must come within responseTimeout; resolves with the reply (or
+   * what `accept` makes of it), rejects with RPCError on ERROR.
    */
-  request(
-    message: unknown[],
-    what: string,
-    onLateReply?: (reply: RouterToClientMessage) => void,
-  ): Promise<RouterToClientMessage>
+  request<T = RouterToClientMessage>(message: unknown[], what: string, hooks?: RequestHooks<T>): Promise<T>
+}
+
+/** Hooks of one request. */
+export interface RequestHooks<T> {
+  /**
+   * Runs synchronously when the success reply arrives, before any later message is handled
+   * (an EVENT may follow SUBSCRIBED in the same read); its result resolves the request.
+   */
+  accept?(reply: RouterToClientMessage): T
+  /** Gets a success reply that came after the timeout, to undo its effect. */
+  late?(reply: RouterToClientMessage): void
 }

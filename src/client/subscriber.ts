@@ -32,18 +32,19 @@ export class Subscriber {
     if (typeof handler !== 'function') throw new InvalidArgumentError(`${what}: the handler must be a function`)
     this.port.assertOpen(what)
     const key = subscriptionKey(topic, options)
+    const slot = { handler }
     let subscription: RouterSubscription
     do {
       this.port.assertOpen(what)
       let entry = this.byKey.get(key)
       if (!entry) {
-        entry = this.sendSubscribe(topic, options, key)
+        // The first handler is in place as soon as SUBSCRIBED arrives, before any EVENT read with it.
+        entry = this.sendSubscribe(topic, options, key, slot)
         this.byKey.set(key, entry)
       }
       subscription = await entry
       // Another handle may have released it while we waited; then subscribe afresh.
     } while (this.byId.get(subscription.id) !== subscription)
-    const slot = { handler }
     subscription.handlers.add(slot)
     let active = true
     return {
@@ -58,23 +59,31 @@ export class Subscriber {
     }
   }
 
-  private async sendSubscribe(topic: string, options: SubscribeOptions, key: string): Promise<RouterSubscription> {
+  private sendSubscribe(
+    topic: string,
+    options: SubscribeOptions,
+    key: string,
+    first: { handler: EventHandler },
+  ): Promise<RouterSubscription> {
     const message = [MessageType.SUBSCRIBE, this.port.nextId(), options as Dict, topic]
-    let reply: unknown[]
-    try {
-      reply = await this.port.request(message, `subscribe to ${topic}`, (late) => this.undo(late[2] as number))
-    } catch (error) {
-      this.byKey.delete(key)
-      throw error
-    }
-    const id = reply[2] as number
-    // Two option sets can map to one router subscription: share it.
-    const existing = this.byId.get(id)
-    const subscription = existing ?? { id, topic, keys: new Set<string>(), handlers: new Set() }
-    subscription.keys.add(key)
-    this.byId.set(id, subscription)
-    this.byKey.set(key, subscription)
-    return subscription
+    return this.port
+      .request(message, `subscribe to ${topic}`, {
+        accept: (reply) => {
+          const id = reply[2] as number
+          // Two option sets can map to one router subscription: share it.
+          const subscription = this.byId.get(id) ?? { id, topic, keys: new Set<string>(), handlers: new Set() }
+          subscription.keys.add(key)
+          subscription.handlers.add(first)
+          this.byId.set(id, subscription)
+          this.byKey.set(key, subscription)
+          return subscription
+        },
+        late: (late) => this.undo(late[2] as number),
+      })
+      .catch((error: unknown) => {
+        this.byKey.delete(key)
+        throw error
+      })
   }
 
   /** A SUBSCRIBED that came after the request timed out: nobody wants it. */

@@ -32,5 +32,6 @@ const names = new Map<number, string>(Object.entries(MessageType).map(([name, co
 
 /** The name of a message code, for logs and errors ("CALL", or "type 99"). */
 export function messageName(code: unknown): string {
-  return (typeof code === 'number' && names.get(code)) || `type ${String(code)}`
+  if (typeof code === 'number') return names.get(code) ?? `type ${code}`
+  return typeof code === 'string' ? `type "${code.slice(0, 40)}"` : `type ${typeof code}`
 }

@@ -123,6 +123,27 @@ describe('session behaviour against a scripted router', () => {
     expect(error.uri).toBe('wamp.error.timeout')
   })
 
+  it('an EVENT read together with its SUBSCRIBED reaches the handler (retained events, racing publications)', async () => {
+    const { client, router } = await joinedClient()
+    const seen: unknown[] = []
+    const subscribing = client.subscribe('a.b', (e) => seen.push(e.args[0]), { get_retained: true })
+    const subscribe = await router.nextSent(32)
+    router.deliver(33, subscribe[1], 77)
+    router.deliver(36, 77, 1, { retained: true }, ['kept'])
+    await subscribing
+    expect(seen).toEqual(['kept'])
+  })
+
+  it('an INVOCATION read together with its REGISTERED reaches the handler', async () => {
+    const { client, router } = await joinedClient()
+    const registering = client.register('a.b', () => ({ args: ['answered'] }))
+    const register = await router.nextSent(64)
+    router.deliver(65, register[1], 88)
+    router.deliver(68, 1, 88, {}, [])
+    await registering
+    expect(await router.nextSent(70)).toEqual([70, 1, {}, ['answered']])
+  })
+
   it('a late SUBSCRIBED after the response timeout is undone with UNSUBSCRIBE', async () => {
     const { client, router } = await joinedClient({ responseTimeout: 30 })
     const error = await client.subscribe('a.b', () => {}).catch((e: unknown) => e)
