@@ -6,3 +6,4 @@
 export * from './auth/index.js'
 export * from './client/index.js'
 export * from './connection/index.js'
+export * from './meta/index.js'
