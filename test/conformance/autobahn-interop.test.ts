@@ -83,4 +83,50 @@ describe.each(targets())('interop with Autobahn|JS: $label', (target) => {
     expect(event.args).toEqual(['hi', { n: 1 }])
     expect(event.kwargs).toEqual({ from: 'react-wamp' })
   })
+
+  it('our caller cancels a call to an Autobahn|JS callee: AbortError at once, both sessions live on', async () => {
+    const callee = await peer()
+    const procedure = uniqueUri('interop.ab_slow')
+    let started = false
+    await callee.register(procedure, () => {
+      started = true
+      return new Promise(() => {})
+    })
+    const caller = await pool.join()
+    const abort = new AbortController()
+    const call = caller.call(procedure, [], {}, { signal: abort.signal }).catch((e: unknown) => e)
+    while (!started) await new Promise((r) => setTimeout(r, 5))
+    abort.abort('enough')
+    const error = (await call) as { name: string; reason: unknown }
+    expect(error.name).toBe('AbortError')
+    expect(error.reason).toBe('enough')
+    // Our session lives on, and so does the Autobahn|JS callee: it still answers another procedure.
+    const other = uniqueUri('interop.ab_after_cancel')
+    await callee.register(other, () => 'still here')
+    expect((await caller.call(other)).args).toEqual(['still here'])
+  })
+
+  it('an Autobahn|JS caller receives the progressive results of our callee, then the final one', async () => {
+    const callee = await pool.join()
+    const procedure = uniqueUri('interop.our_progress')
+    await callee.register(procedure, async ({ progress, details }) => {
+      expect(details.receive_progress).toBe(true)
+      for (const n of [1, 2, 3]) {
+        progress([n])
+        await new Promise((r) => setTimeout(r, 5))
+      }
+      return { args: ['done'] }
+    })
+    const caller = await peer()
+    const chunks: unknown[] = []
+    const result = await new Promise((resolve, reject) => {
+      ;(
+        caller.call(procedure, [], {}, { receive_progress: true }) as unknown as {
+          then(ok: (v: unknown) => void, err: (e: unknown) => void, progress: (p: unknown) => void): void
+        }
+      ).then(resolve, reject, (p) => chunks.push(p)) // Autobahn|JS passes a lone positional result as is
+    })
+    expect(chunks).toEqual([1, 2, 3])
+    expect(result).toBe('done')
+  })
 })

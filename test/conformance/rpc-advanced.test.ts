@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { type Client, type Invocation, RPCError } from '../../src/client/index.js'
 import { clientRoles } from '../../src/protocol/features.js'
+import { wireSpy } from '../support/wire-spy.js'
 import { sessions, sleep, targets, uniqueUri } from './targets.js'
 
 /** Resolves when the handler's signal aborts, with the abort reason. */
@@ -330,3 +331,36 @@ describe.each(targets())('advanced RPC: $label', (target) => {
     expect(callee.stats.activeInvocations).toBe(0)
   })
 })
+
+/** Raw frames need the JSON WebSocket, where the spy can write onto the socket. */
+describe.each(targets({ transports: ['ws'] }).filter((t) => t.serialization === 'json'))(
+  'raw CANCEL: $label',
+  (target) => {
+    const pool = sessions(target)
+    afterEach(() => pool.closeAll())
+
+    it('a CANCEL with an unknown mode: ERROR invalid_argument (nexus, local) or a closed connection (Crossbar.io) (§6.42)', async () => {
+      const warnings: string[] = []
+      const logger = { debug() {}, error() {}, warn: (message: string) => warnings.push(message) }
+      const spy = wireSpy()
+      const callee = await pool.join()
+      const caller = await pool.join({ createWebSocket: spy.createWebSocket, logger })
+      const procedure = uniqueUri('rpc.bad_cancel')
+      await callee.register(procedure, () => new Promise(() => {}))
+      const call = caller.call(procedure).catch((e: unknown) => e)
+      await sleep(50)
+      const id = spy.ofType(48).at(-1)![1]
+      // The client refuses bad modes itself, so this CANCEL goes around it, straight onto the socket.
+      spy.sockets[0]!.send(JSON.stringify([49, id, { mode: 'foo' }]))
+      if (target.router === 'crossbar') {
+        // Crossbar.io drops the connection (WebSocket close 1002) instead of answering.
+        expect((await caller.closed).initiator).toBe('transport')
+        expect(((await call) as { code: string }).code).toBe('connection_lost')
+        return
+      }
+      await sleep(100)
+      expect(warnings.some((w) => /refused a CANCEL: wamp.error.invalid_argument/.test(w))).toBe(true)
+      expect(caller.isOpen).toBe(true)
+    })
+  },
+)
