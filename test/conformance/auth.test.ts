@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AuthMethod } from '../../src/auth/index.js'
 import { cryptosign, scram, ticket, wampcra } from '../../src/auth/index.js'
-import { AuthenticationError, type Client, connect } from '../../src/client/index.js'
+import { AuthenticationError, type Client, ConnectionLostError, connect } from '../../src/client/index.js'
 import { CREDENTIALS } from '../routers/types.js'
 import { sessions, type Target, targets } from './targets.js'
 
@@ -58,13 +58,18 @@ describe.each(targets({ transports: ['ws', 'tcp'] }))('authentication: $label', 
 
   /** Joining must fail with AuthenticationError; returns it. The wrong secret must not appear in it. */
   async function refused(auth: AuthMethod[]): Promise<AuthenticationError> {
-    const error = await connect(target.url, { realm: 'authrealm', serialization: target.serialization, auth }).then(
-      (client) => {
-        void client.close()
-        throw new Error(`joined as ${client.realmDetails.authid} with ${client.realmDetails.authmethod}`)
-      },
-      (e: unknown) => e,
-    )
+    const attempt = () =>
+      connect(target.url, { realm: 'authrealm', serialization: target.serialization, auth }).then(
+        (client) => {
+          void client.close()
+          throw new Error(`joined as ${client.realmDetails.authid} with ${client.realmDetails.authmethod}`)
+        },
+        (e: unknown) => e,
+      )
+    let error = await attempt()
+    // nexus closes the socket right after queueing its ABORT and its Close() discards queued messages
+    // (transport/rawsocketpeer.go), so now and then the refusal arrives as a bare close: ask once more.
+    if (target.router === 'nexus' && error instanceof ConnectionLostError) error = await attempt()
     expect(error).toBeInstanceOf(AuthenticationError)
     const failure = error as AuthenticationError
     expect(failure.code).toBe('authentication')
@@ -138,37 +143,46 @@ describe.each(targets({ transports: ['ws', 'tcp'] }))('authentication: $label', 
     })
   })
 
-  describe.runIf(target.router === 'crossbar')('scram (Crossbar.io only)', () => {
-    it('argon2id-13: the right password joins and the router proves it knows the keys', async () => {
-      const client = await join([scram(scramArgon.password, { authid: scramArgon.authid })])
+  // Only Crossbar.io offers WAMP-SCRAM; nexus and the local router must refuse a scram-only join.
+  describe('scram', () => {
+    const hasScram = target.router === 'crossbar'
+
+    it('argon2id-13: the right password joins and the router proves it knows the keys (refused without scram)', async () => {
+      const auth = [scram(scramArgon.password, { authid: scramArgon.authid })]
+      if (!hasScram) {
+        expect((await refused(auth)).code).toBe('authentication')
+        return
+      }
+      const client = await join(auth)
       expectJoined(client, 'scram', scramArgon.authid)
       expect((client.realmDetails.authextra as Record<string, unknown>).scram_server_signature).toBeTypeOf('string')
     })
 
     it('argon2id-13: a wrong password is refused', async () => {
       const error = await refused([scram(WRONG, { authid: scramArgon.authid })])
-      expect(error.details.message).toBe(denial.scram)
+      if (hasScram) expect(error.details.message).toBe(denial.scram)
+      else expect(error.code).toBe('authentication')
     })
 
-    it('pbkdf2: the right password joins', async () => {
-      expectJoined(
-        await join([scram(scramPbkdf2.password, { authid: scramPbkdf2.authid })]),
-        'scram',
-        scramPbkdf2.authid,
-      )
+    it('pbkdf2: the right password joins (refused without scram)', async () => {
+      const auth = [scram(scramPbkdf2.password, { authid: scramPbkdf2.authid })]
+      if (!hasScram) {
+        expect((await refused(auth)).code).toBe('authentication')
+        return
+      }
+      expectJoined(await join(auth), 'scram', scramPbkdf2.authid)
     })
 
     it('pbkdf2: a wrong password is refused', async () => {
       const error = await refused([scram(WRONG, { authid: scramPbkdf2.authid })])
-      expect(error.details.message).toBe(denial.scram)
+      if (hasScram) expect(error.details.message).toBe(denial.scram)
+      else expect(error.code).toBe('authentication')
+    })
+
+    it('[scram, ticket]: a router without scram takes ticket; Crossbar.io takes scram and refuses the wrong password', async () => {
+      const auth = [scram(WRONG, { authid: T.authid }), ticket(T.ticket, { authid: T.authid })]
+      if (hasScram) expect((await refused(auth)).code).toBe('authentication')
+      else expectJoined(await join(auth), 'ticket', T.authid)
     })
   })
-
-  it.runIf(target.router === 'nexus')(
-    '[scram, ticket] on nexus, which has no scram: the router takes ticket',
-    async () => {
-      const auth = [scram(WRONG, { authid: T.authid }), ticket(T.ticket, { authid: T.authid })]
-      expectJoined(await join(auth), 'ticket', T.authid)
-    },
-  )
 })
