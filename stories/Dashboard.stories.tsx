@@ -22,15 +22,18 @@ function Dashboard() {
   )
 }
 
-/**
- * A dashboard composing the widgets over one WampProvider: one session, one SUBSCRIBE per
- * topic however many widgets show it, and everything comes back after "Drop the connection".
- */
 const meta = {
   title: 'Examples/Dashboard',
   component: Dashboard,
   decorators: [(Story) => <Demo backends={backends}>{<Story />}</Demo>],
-  parameters: { layout: 'fullscreen' },
+  parameters: {
+    layout: 'fullscreen',
+    docs: {
+      description: {
+        component: `A dashboard composing the widgets over one \`WampProvider\`: one session, one SUBSCRIBE per topic however many widgets show it, and everything comes back after **Drop the connection**.`,
+      },
+    },
+  },
 } satisfies Meta<typeof Dashboard>
 
 export default meta

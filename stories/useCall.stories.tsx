@@ -81,12 +81,25 @@ export function Search({ initialDelay = 800 }: { initialDelay?: number }) {
 
 const backends = [backend]
 
-/**
- * `useCall` calls a procedure while mounted and keeps `status`, `data` and `error` as state.
- * Typing re-calls (the previous call is cancelled); "Cancel" sends a CANCEL and the callee's
- * AbortSignal fires; type `fail` to see an RPCError.
- */
 const meta = {
+  parameters: {
+    docs: {
+      description: {
+        component: `\`useCall(procedure, options)\` calls a procedure while the session is open and keeps the outcome as state.
+
+| option | meaning |
+|---|---|
+| \`args\`, \`kwargs\` | the call's payload; compared by value, so inline literals never re-call |
+| \`options\` | WAMP call options (\`timeout\`, \`disclose_me\`, …) |
+| \`enabled\` | call automatically (default \`true\`); \`false\` leaves it to \`execute()\` |
+| \`cancelMode\` | how a call is cancelled on unmount, key change or \`cancel()\`: \`killnowait\` (default), \`kill\`, \`skip\` |
+| \`select\` | derives \`data\` from the result |
+| \`onSuccess\`, \`onError\` | called once per outcome |
+
+Returns \`{ status, data, error, isPending, execute, cancel, reset }\`. In this demo typing re-calls (the previous call is cancelled), **Cancel** sends a CANCEL and the callee's AbortSignal fires, and the query \`fail\` shows an RPCError.`,
+      },
+    },
+  },
   title: 'Hooks/useCall',
   component: Search,
   excludeStories: ['Search', 'backend'],

@@ -51,11 +51,23 @@ export function ExportJob({ steps = 20, stepMs = 100 }: { steps?: number; stepMs
 
 const backends = [backend]
 
-/**
- * `useProgressCall` folds progressive results into `progress` with a reducer, once per chunk.
- * Here the callee reports its percentage; the bar reaches 100% and then the result arrives.
- */
 const meta = {
+  parameters: {
+    docs: {
+      description: {
+        component: `\`useProgressCall(procedure, options)\` is \`useCall\` with progressive results.
+
+| option | meaning |
+|---|---|
+| every \`useCall\` option | |
+| \`reducer(progress, chunk)\` | folds each progressive result into \`progress\`, once per chunk, outside render |
+| \`initialValue\` | \`progress\` before the first chunk |
+| \`onProgress(chunk)\` | called for every chunk |
+
+Returns useCall's state plus \`{ progress, lastChunk, chunkCount }\`. Here the callee reports its percentage; the bar reaches 100% and then the result arrives.`,
+      },
+    },
+  },
   title: 'Hooks/useProgressCall',
   component: ExportJob,
   excludeStories: ['ExportJob', 'backend'],

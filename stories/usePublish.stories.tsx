@@ -53,12 +53,23 @@ export function Chat({ author = 'me' }: { author?: string }) {
   )
 }
 
-/**
- * `usePublish` returns a stable publish function. With `acknowledge: true` it resolves when the
- * broker accepted the event (or rejects with its error); `exclude_me: false` lets this page see
- * its own messages.
- */
 const meta = {
+  parameters: {
+    docs: {
+      description: {
+        component: `\`usePublish(topic, options)\` returns a stable \`publish(args, kwargs, options)\` function for the current session.
+
+| option | meaning |
+|---|---|
+| \`acknowledge\` | resolve when the broker accepted the event, reject with its ERROR |
+| \`exclude_me\` | \`false\` delivers the event to this session's own subscriptions |
+| \`exclude\`, \`eligible\`, \`exclude_authid\`, … | publisher exclusion and eligibility, passed through as given |
+| \`disclose_me\` | ask the router to disclose the publisher |
+
+It rejects at once when the session is not open (nothing is queued).`,
+      },
+    },
+  },
   title: 'Hooks/usePublish',
   component: Chat,
   excludeStories: ['Chat'],

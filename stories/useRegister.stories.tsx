@@ -65,12 +65,23 @@ export function CalleeAndCaller({ greeting = 'Hello' }: { greeting?: string }) {
   )
 }
 
-/**
- * `useRegister` makes the browser a callee. The handler always sees the latest props (change
- * `greeting` in the controls: no re-registration), gets an AbortSignal, and is registered again
- * after every reconnect.
- */
 const meta = {
+  parameters: {
+    docs: {
+      description: {
+        component: `\`useRegister(procedure, handler, options)\` makes the browser a callee while mounted, registered again after every reconnect.
+
+| option | meaning |
+|---|---|
+| \`match\` | \`exact\`, \`prefix\` or \`wildcard\` registration |
+| \`invoke\` | shared registration policy: \`single\`, \`roundrobin\`, \`random\`, \`first\`, \`last\` |
+| \`enabled\` | register while true (default \`true\`) |
+| \`options\` | other REGISTER options (\`disclose_caller\`, \`forward_timeout\`) |
+
+The handler gets \`{ args, kwargs, details, procedure, signal, progress, inputs }\` and always sees the latest props (change \`greeting\`: no re-registration). Returns \`{ status, error, invocationCount }\`; a second registration of the same procedure in one app is reported as an error.`,
+      },
+    },
+  },
   title: 'Hooks/useRegister',
   component: CalleeAndCaller,
   excludeStories: ['CalleeAndCaller'],

@@ -89,12 +89,25 @@ function AllInstruments() {
 
 const backends = [backend]
 
-/**
- * `useSubscription` keeps the latest event, a bounded buffer of recent events, and a reducer's
- * fold over every event (here: last/min/max and the chart's points). Components with the same
- * topic and options share one router subscription.
- */
 const meta = {
+  parameters: {
+    docs: {
+      description: {
+        component: `\`useSubscription(topic, options)\` subscribes while mounted. Components with the same topic and options share one router subscription, which comes back after every reconnect.
+
+| option | meaning |
+|---|---|
+| \`match\` | \`exact\` (default), \`prefix\` or \`wildcard\`; \`event.topic\` names the real topic |
+| \`options\` | other SUBSCRIBE options |
+| \`enabled\` | subscribe while true (default \`true\`) |
+| \`onEvent(event)\` | sees every event, in order, with the latest props |
+| \`reducer(state, event)\`, \`initialValue\` | folds every event into \`state\`, once per event |
+| \`bufferSize\` | how many recent events \`events\` keeps (default 50) |
+
+Returns \`{ status, lastEvent, events, state, eventCount, error }\`. The ticker keeps last/min/max and the chart's points in its reducer.`,
+      },
+    },
+  },
   title: 'Hooks/useSubscription',
   component: Ticker,
   excludeStories: ['Ticker', 'backend'],

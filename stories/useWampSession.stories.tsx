@@ -29,11 +29,16 @@ export function ConnectionPanel() {
   )
 }
 
-/**
- * `useWampSession` exposes the connection's state machine (connecting → open → reconnecting →
- * open …). "Drop the connection" kills the transport: watch it reconnect, then resubscribe.
- */
 const meta = {
+  parameters: {
+    docs: {
+      description: {
+        component: `\`useWampSession(select?)\` reads the connection's state machine: \`status\` (\`connecting\` → \`open\` → \`reconnecting\` → \`open\` …, or \`closed\`), \`sessionId\`, \`attempt\`, \`retryInMs\`, \`nextRetryAt\`, \`error\`, \`url\`. With a selector the component renders only when the selection changes.
+
+**Drop the connection** kills the transport: watch the connection come back and every widget resubscribe.`,
+      },
+    },
+  },
   title: 'Hooks/useWampSession',
   component: ConnectionPanel,
   excludeStories: ['ConnectionPanel'],

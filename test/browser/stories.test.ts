@@ -103,6 +103,17 @@ describe('Storybook demos in headless Chromium (in-process router)', () => {
       await page.screenshot({ path: `${screenshots}/${story.id}.png`, fullPage: true })
       await page.close()
     }
+    // Each hook's docs page: its description (options table) and its live stories.
+    const docs = Object.values(index.entries).filter((entry) => entry.type === 'docs')
+    expect(docs.length).toBeGreaterThanOrEqual(7)
+    for (const doc of docs) {
+      const page = await browser.newPage()
+      await page.goto(`${storybook}/iframe.html?id=${doc.id}&viewMode=docs`)
+      await page.getByTestId('session').first().waitFor({ timeout: 15_000 })
+      await page.waitForTimeout(500)
+      await page.screenshot({ path: `${screenshots}/${doc.id}.png`, fullPage: true })
+      await page.close()
+    }
   }, 120_000)
 })
 
