@@ -6,6 +6,7 @@ import { isDict } from '../protocol/validate.js'
 import { InputQueue } from './input-queue.js'
 import { checkOptions, checkUri } from './payload.js'
 import type { SessionPort } from './session-port.js'
+import { startTimer } from './timer.js'
 import type { Invocation, InvocationHandler, InvokeResult, RegisterOptions, Registration } from './types.js'
 
 interface RegistrationRecord {
@@ -120,7 +121,7 @@ export class Callee {
     this.active.set(request, state)
     const timeout = details.timeout
     if (typeof timeout === 'number' && timeout > 0) {
-      state.timer = setTimeout(() => this.expire(request, state), timeout)
+      state.timer = startTimer(() => this.expire(request, state), timeout)
     }
     const invocation: Invocation = {
       args: args ?? [],
@@ -136,16 +137,16 @@ export class Callee {
     try {
       out = record.handler(invocation)
     } catch (error) {
-      this.finish(request, state, undefined, error)
+      this.finish(request, state, { failed: error })
       return
     }
     if (out && typeof (out as Promise<InvokeResult>).then === 'function') {
       ;(out as Promise<InvokeResult>).then(
-        (result) => this.finish(request, state, result, undefined),
-        (error) => this.finish(request, state, undefined, error ?? new Error('the handler rejected')),
+        (result) => this.finish(request, state, { result }),
+        (error) => this.finish(request, state, { failed: error }),
       )
     } else {
-      this.finish(request, state, out as InvokeResult, undefined)
+      this.finish(request, state, { result: out as InvokeResult })
     }
   }
 
@@ -159,16 +160,26 @@ export class Callee {
   }
 
   /** The handler ended: YIELD its result or ERROR its exception, unless the invocation is over. */
-  private finish(request: number, state: ActiveInvocation, result: InvokeResult, error: unknown): void {
+  private finish(
+    request: number,
+    state: ActiveInvocation,
+    outcome: { result: InvokeResult } | { failed: unknown },
+  ): void {
     if (this.active.get(request) !== state) return
     this.active.delete(request)
     clearTimeout(state.timer)
     if (!this.port.isOpen()) return
-    if (error === undefined && result !== undefined && !isInvokeResult(result)) {
-      error = new RPCError(ErrorUri.invalidArgument, ['the callee returned something other than { args?, kwargs? }'])
+    // A handler may throw anything, even undefined: what counts is that it threw.
+    if ('failed' in outcome) {
+      this.sendError(request, outcome.failed)
+      return
     }
-    if (error !== undefined) {
-      this.sendError(request, error)
+    const { result } = outcome
+    if (result !== undefined && !isInvokeResult(result)) {
+      this.sendError(
+        request,
+        new RPCError(ErrorUri.invalidArgument, ['the callee returned something other than { args?, kwargs? }']),
+      )
       return
     }
     try {
@@ -188,14 +199,14 @@ export class Callee {
     const rpc =
       error instanceof RPCError
         ? error
-        : new RPCError(ErrorUri.runtimeError, [error instanceof Error ? error.message : String(error)])
+        : new RPCError(ErrorUri.runtimeError, [error instanceof Error ? error.message : describeThrown(error)])
     if (!(error instanceof RPCError)) this.port.logger.error('a callee handler threw', error)
     this.reply([MessageType.ERROR, MessageType.INVOCATION, request, rpc.details, rpc.uri], rpc.args, rpc.kwargs)
   }
 
   private reply(message: unknown[], args?: unknown[], kwargs?: Dict): void {
     try {
-      this.port.send(withPayload(message, args, kwargs))
+      this.port.send(withPayload([...message], args, kwargs))
     } catch (error) {
       // Unserializable error payload: send the bare error URI.
       try {
@@ -253,4 +264,14 @@ function isInvokeResult(value: unknown): value is { args?: unknown[]; kwargs?: D
   if (!isDict(value)) return false
   const { args, kwargs } = value as { args?: unknown; kwargs?: unknown }
   return (args === undefined || Array.isArray(args)) && (kwargs === undefined || isDict(kwargs))
+}
+
+/** A thrown value that is not an Error, as text for the caller (never throws itself). */
+function describeThrown(value: unknown): string {
+  if (value === undefined || value === null) return `the handler threw ${value}`
+  try {
+    return String(value)
+  } catch {
+    return 'the handler threw a value that cannot be shown'
+  }
 }

@@ -13,6 +13,7 @@ import {
 import { checkOptions, checkPayload, checkUri, payloadOf, rpcErrorOf } from './payload.js'
 import type { PendingRequest } from './request-table.js'
 import type { SessionPort } from './session-port.js'
+import { startTimer } from './timer.js'
 import type { CallOptions, CancelMode, ProgressiveCall, ProgressiveResult, Result } from './types.js'
 
 const cancelModes: readonly CancelMode[] = ['kill', 'killnowait', 'skip']
@@ -211,7 +212,7 @@ export class Caller {
           // kill: the callee's ERROR or RESULT settles the call, within responseTimeout.
           cancelling = true
           clearTimeout(timer)
-          timer = setTimeout(() => {
+          timer = startTimer(() => {
             port.requests.delete(id)
             if (settle()) reject(abortError())
           }, port.responseTimeout)
@@ -235,7 +236,7 @@ export class Caller {
       const timeout = wireOptions.timeout
       if (typeof timeout === 'number' && timeout > 0) {
         // The router enforces `timeout`; this local deadline only catches a router that never answers.
-        timer = setTimeout(() => {
+        timer = startTimer(() => {
           this.sendCancel(id, 'killnowait')
           port.requests.delete(id)
           if (settle()) reject(new CallTimeoutError(['call timeout (no answer from the router)'], {}, { local: true }))

@@ -26,6 +26,7 @@ import { Publisher } from './publisher.js'
 import { RequestTable } from './request-table.js'
 import type { RequestHooks, SessionPort } from './session-port.js'
 import { Subscriber } from './subscriber.js'
+import { startTimer } from './timer.js'
 import type {
   Args,
   CallOptions,
@@ -228,7 +229,7 @@ export class Client {
     }
     let timer: ReturnType<typeof setTimeout> | undefined
     const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, 2 * this.responseTimeout)
+      timer = startTimer(resolve, 2 * this.responseTimeout)
     })
     await Promise.race([echoed, timeout, this.closed])
     clearTimeout(timer)
@@ -244,7 +245,7 @@ export class Client {
         let timer: ReturnType<typeof setTimeout> | undefined
         const arm = () => {
           clearTimeout(timer)
-          timer = setTimeout(() => fail(new ResponseTimeoutError('HELLO', this.responseTimeout)), this.responseTimeout)
+          timer = startTimer(() => fail(new ResponseTimeoutError('HELLO', this.responseTimeout)), this.responseTimeout)
         }
         const fail = (error: Error) => {
           clearTimeout(timer)
@@ -271,12 +272,15 @@ export class Client {
       })
       this.state = 'open'
     } catch (error) {
+      if (error instanceof ProtocolViolationError) {
+        // A router that breaks the handshake gets the spec's ABORT, as after joining.
+        this.violation(error.message)
+        throw error
+      }
       const info: CloseInfo =
-        error instanceof RouterAbortError && error.code === 'router_abort'
+        error instanceof RouterAbortError
           ? { reason: error.reason, details: error.details, initiator: 'router' }
-          : error instanceof AuthenticationError
-            ? { reason: error.reason, details: error.details, initiator: 'router' }
-            : { reason: CloseReason.transportLost, details: {}, initiator: 'client' }
+          : { reason: CloseReason.transportLost, details: {}, initiator: 'client' }
       this.end(info, error as Error)
       throw error
     }
@@ -380,7 +384,7 @@ export class Client {
     const id = message[1] as number
     const type = message[0] as number
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = startTimer(() => {
         // Keep listening for a late success so its effect (a subscription…) can be undone.
         this.requests.add(id, {
           type,

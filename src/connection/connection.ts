@@ -1,6 +1,7 @@
 import type { Client } from '../client/client.js'
 import { connect } from '../client/connect.js'
 import { defaultLogger, type Logger } from '../client/logger.js'
+import { startTimer } from '../client/timer.js'
 import type {
   Args,
   CallOptions,
@@ -259,7 +260,7 @@ export class Connection {
       url: this.state.getSnapshot().url,
     })
     clearTimeout(this.retryTimer)
-    this.retryTimer = setTimeout(() => void this.attempt(), delay)
+    this.retryTimer = startTimer(() => void this.attempt(), delay)
   }
 
   /** The browser came back online or the page became visible: skip the wait. */

@@ -11,9 +11,14 @@ export const HAS_WIDE_INTEGERS = 2
  * Walks a message before it is encoded: rejects what a WAMP payload cannot carry, naming
  * where it sits (e.g. `args[1].when`), and reports (as HAS_* flags) what needs rewriting.
  */
-export function inspectPayload(value: unknown, path: string, allowBigInt: boolean, depth = 0): number {
+export function inspectPayload(value: unknown, path: string, forJson: boolean, depth = 0): number {
   switch (typeof value) {
     case 'string':
+      // In JSON a leading NUL marks bytes (the spec's binary rule): such a string would arrive as bytes.
+      if (forJson && value.charCodeAt(0) === 0) {
+        throw new SerializationError(`${path} starts with U+0000, which JSON reserves for bytes; send a Uint8Array`)
+      }
+      return 0
     case 'boolean':
     case 'undefined':
       return 0
@@ -21,7 +26,7 @@ export function inspectPayload(value: unknown, path: string, allowBigInt: boolea
       if (!Number.isFinite(value)) throw new SerializationError(`${path} is ${value}, which WAMP cannot carry`)
       return isWideInteger(value) ? HAS_WIDE_INTEGERS : 0
     case 'bigint':
-      if (allowBigInt) return 0
+      if (!forJson) return 0
       throw new SerializationError(`${path} is a BigInt, which JSON cannot carry; use a number or msgpack`)
     case 'function':
     case 'symbol':
@@ -32,7 +37,7 @@ export function inspectPayload(value: unknown, path: string, allowBigInt: boolea
   if (depth >= MAX_DEPTH) throw new SerializationError(`${path} is nested too deeply (or refers to itself)`)
   if (Array.isArray(value)) {
     let flags = 0
-    for (let i = 0; i < value.length; i++) flags |= inspectPayload(value[i], `${path}[${i}]`, allowBigInt, depth + 1)
+    for (let i = 0; i < value.length; i++) flags |= inspectPayload(value[i], `${path}[${i}]`, forJson, depth + 1)
     return flags
   }
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
@@ -43,7 +48,7 @@ export function inspectPayload(value: unknown, path: string, allowBigInt: boolea
   }
   let flags = 0
   for (const key in value as Record<string, unknown>) {
-    flags |= inspectPayload((value as Record<string, unknown>)[key], `${path}.${key}`, allowBigInt, depth + 1)
+    flags |= inspectPayload((value as Record<string, unknown>)[key], `${path}.${key}`, forJson, depth + 1)
   }
   return flags
 }
@@ -54,12 +59,12 @@ export function isWideInteger(value: number): boolean {
 }
 
 /** Walks a whole message; error paths name its parts (`args[0].x`, `kwargs.y`, `field 2`). */
-export function inspectMessage(message: readonly unknown[], allowBigInt: boolean): number {
+export function inspectMessage(message: readonly unknown[], forJson: boolean): number {
   const args = payloadIndex[message[0] as number] ?? -1
   let flags = 0
   for (let i = 1; i < message.length; i++) {
     const name = i === args ? 'args' : i === args + 1 ? 'kwargs' : `field ${i}`
-    flags |= inspectPayload(message[i], name, allowBigInt)
+    flags |= inspectPayload(message[i], name, forJson)
   }
   return flags
 }

@@ -13,7 +13,7 @@ export const jsonSerializer: Serializer = {
   rawSocketCode: 1,
   binary: false,
   encode(message) {
-    const binary = inspectMessage(message, false) & HAS_BYTES
+    const binary = inspectMessage(message, true) & HAS_BYTES
     try {
       return JSON.stringify(binary ? mapLeaves(message, bytesToString) : message)
     } catch (error) {
@@ -35,7 +35,7 @@ function bytesToString(value: unknown): unknown {
 }
 
 function stringsToBytes(value: unknown): unknown {
-  if (typeof value === 'string') return value.charCodeAt(0) === 0 ? fromBase64(value.slice(1)) : value
+  if (typeof value === 'string') return value.charCodeAt(0) === 0 ? bytesOrText(value) : value
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) value[i] = stringsToBytes(value[i])
     return value
@@ -55,4 +55,13 @@ function stringsToBytes(value: unknown): unknown {
     }
   }
   return value
+}
+
+/** A NUL-led string is bytes; one whose rest is not base64 stays text rather than sinking the frame. */
+function bytesOrText(value: string): Uint8Array | string {
+  try {
+    return fromBase64(value.slice(1))
+  } catch {
+    return value
+  }
 }

@@ -15,7 +15,7 @@ export const msgpackSerializer: Serializer = {
   binary: true,
   encode(message) {
     // The encoder writes wide integers as float64 unless they are BigInt; IDs must stay integers.
-    const wide = inspectMessage(message, true) & HAS_WIDE_INTEGERS
+    const wide = inspectMessage(message, false) & HAS_WIDE_INTEGERS
     try {
       return encoder.encode(wide ? mapLeaves(message, widen) : message)
     } catch (error) {

@@ -36,7 +36,7 @@ class LocalTransport implements Transport {
   }
 
   send(message: readonly unknown[]): void {
-    inspectMessage(message, true)
+    inspectMessage(message, false)
     if (this.isClosed) throw new ConnectionLostError('the local transport is closed')
     let copy: unknown
     try {

@@ -113,10 +113,13 @@ describe('JSON decoding', () => {
     ['not JSON', 'hello'],
     ['a truncated list', '[1,'],
     ['trailing garbage', '[1] x'],
-    ['bad base64 after NUL', '[70,1,{},["\\u0000AQ!="]]'],
     ['invalid UTF-8 bytes', new Uint8Array([0x5b, 0xff, 0x5d])],
   ])('throws on %s', (_, data) => {
     expect(() => json.decode(data)).toThrow()
+  })
+
+  it('keeps a NUL-led string whose rest is not base64 as text, so one odd payload cannot sink the frame', () => {
+    expect(json.decode('[70,1,{},["\\u0000AQ!="]]')).toEqual([70, 1, {}, ['\u0000AQ!=']])
   })
 
   const hostile = '{"__proto__":{"polluted":"\\u0000AQ=="},"constructor":{"prototype":{"polluted":true}}}'
