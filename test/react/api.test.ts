@@ -11,8 +11,8 @@ type Api = {
 
 const api = defineApi<Api>()
 
-// Type-level checks: `npm run typecheck` fails if the API map stops typing the hooks.
-function typedUsage() {
+// Type-level checks (a component, never rendered): `npm run typecheck` fails if the API map stops typing the hooks.
+function TypedUsage() {
   const sum = api.useCall('com.example.add', { args: [1, 2] })
   expectTypeOf(sum.data?.args).toEqualTypeOf<[number] | undefined>()
   const selected = api.useCall('com.example.add', { args: [1, 2], select: (r) => r.args[0] })
@@ -36,6 +36,6 @@ describe('defineApi', () => {
     expect(api.useCall).toBe(useCall)
     expect(api.useSubscription).toBe(useSubscription)
     expect(api.usePublish).toBe(usePublish)
-    expect(typeof typedUsage).toBe('function')
+    expect(typeof TypedUsage).toBe('function')
   })
 })
