@@ -99,8 +99,13 @@ export type ClientToRouterMessage =
  * (peers must not send an empty Kwargs after Args, nor empty Args without Kwargs).
  */
 export function withPayload<T extends unknown[]>(message: T, args?: Args, kwargs?: Kwargs): T {
-  const hasKwargs = kwargs !== undefined && Object.keys(kwargs).length > 0
+  const hasKwargs = kwargs !== undefined && hasKeys(kwargs)
   if (hasKwargs) message.push(args ?? [], kwargs)
   else if (args !== undefined && args.length > 0) message.push(args)
   return message
+}
+
+function hasKeys(record: Kwargs): boolean {
+  for (const _ in record) return true
+  return false
 }

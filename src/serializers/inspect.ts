@@ -7,48 +7,73 @@ export const HAS_BYTES = 1
 /** Found by inspectPayload: integers beyond 32 bits (MsgPack must write them as 64-bit integers). */
 export const HAS_WIDE_INTEGERS = 2
 
+/** What `walk` returns for a value that cannot be sent, when it is not asked to say where. */
+const UNSENDABLE = -1
+
 /**
  * Walks a message before it is encoded: rejects what a WAMP payload cannot carry, naming
  * where it sits (e.g. `args[1].when`), and reports (as HAS_* flags) what needs rewriting.
  */
-export function inspectPayload(value: unknown, path: string, forJson: boolean, depth = 0): number {
+export function inspectPayload(value: unknown, path: string, forJson: boolean): number {
+  // The first walk builds no path strings (this runs on every message); only a failure walks again to name the spot.
+  const flags = walk(value, undefined, forJson, 0)
+  if (flags === UNSENDABLE) walk(value, path, forJson, 0)
+  return flags
+}
+
+/** Without a path: UNSENDABLE; with one: a SerializationError saying where and what. */
+function fail(path: string | undefined, problem: string): number {
+  if (path === undefined) return UNSENDABLE
+  throw new SerializationError(`${path} ${problem}`)
+}
+
+/** With a `path` a problem throws a SerializationError naming it; without one it returns UNSENDABLE. */
+function walk(value: unknown, path: string | undefined, forJson: boolean, depth: number): number {
   switch (typeof value) {
     case 'string':
       // In JSON a leading NUL marks bytes (the spec's binary rule): such a string would arrive as bytes.
-      if (forJson && value.charCodeAt(0) === 0) {
-        throw new SerializationError(`${path} starts with U+0000, which JSON reserves for bytes; send a Uint8Array`)
-      }
-      return 0
+      return forJson && value.charCodeAt(0) === 0
+        ? fail(path, 'starts with U+0000, which JSON reserves for bytes; send a Uint8Array')
+        : 0
     case 'boolean':
     case 'undefined':
       return 0
     case 'number':
-      if (!Number.isFinite(value)) throw new SerializationError(`${path} is ${value}, which WAMP cannot carry`)
+      if (!Number.isFinite(value)) return fail(path, `is ${value}, which WAMP cannot carry`)
       return isWideInteger(value) ? HAS_WIDE_INTEGERS : 0
     case 'bigint':
-      if (!forJson) return 0
-      throw new SerializationError(`${path} is a BigInt, which JSON cannot carry; use a number or msgpack`)
+      return forJson ? fail(path, 'is a BigInt, which JSON cannot carry; use a number or msgpack') : 0
     case 'function':
     case 'symbol':
-      throw new SerializationError(`${path} is a ${typeof value}, which cannot be serialized`)
+      return fail(path, `is a ${typeof value}, which cannot be serialized`)
   }
   if (value === null) return 0
   if (value instanceof Uint8Array) return HAS_BYTES
-  if (depth >= MAX_DEPTH) throw new SerializationError(`${path} is nested too deeply (or refers to itself)`)
+  if (depth >= MAX_DEPTH) return fail(path, 'is nested too deeply (or refers to itself)')
+  let flags = 0
   if (Array.isArray(value)) {
-    let flags = 0
-    for (let i = 0; i < value.length; i++) flags |= inspectPayload(value[i], `${path}[${i}]`, forJson, depth + 1)
+    for (let i = 0; i < value.length; i++) {
+      const item = walk(value[i], path === undefined ? undefined : `${path}[${i}]`, forJson, depth + 1)
+      if (item === UNSENDABLE) return UNSENDABLE
+      flags |= item
+    }
     return flags
   }
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
-    throw new SerializationError(`${path} is an ${value.constructor.name}; send binary data as a Uint8Array`)
+    return fail(path, `is an ${value.constructor.name}; send binary data as a Uint8Array`)
   }
   if (value instanceof Map || value instanceof Set || value instanceof Promise) {
-    throw new SerializationError(`${path} is a ${value.constructor.name}, which cannot be serialized`)
+    return fail(path, `is a ${value.constructor.name}, which cannot be serialized`)
   }
-  let flags = 0
   for (const key in value as Record<string, unknown>) {
-    flags |= inspectPayload((value as Record<string, unknown>)[key], `${path}.${key}`, forJson, depth + 1)
+    const item = walk(
+      (value as Record<string, unknown>)[key],
+      path === undefined ? undefined : `${path}.${key}`,
+      forJson,
+      depth + 1,
+    )
+    if (item === UNSENDABLE) return UNSENDABLE
+    flags |= item
   }
   return flags
 }
