@@ -3,7 +3,6 @@ import type { Dict } from '../protocol/messages.js'
 import type { MatchPolicy } from '../protocol/uri.js'
 import {
   callMeta,
-  eventArgs,
   firstDict,
   firstIdOrNone,
   firstNumber,
@@ -11,13 +10,13 @@ import {
   idArgument,
   idList,
   idsByMatch,
-  isDict,
   isId,
   type LookupOptions,
   type MetaClient,
   type MetaReply,
   MetaReplyError,
-  subscribeMeta,
+  subscribeCreateEvent,
+  subscribeIdEvent,
 } from './shared.js'
 
 /** How a shared registration picks its callee. */
@@ -108,18 +107,7 @@ export function onRegistrationCreate(
   client: MetaClient,
   handler: (event: RegistrationMetaEvent<RegistrationInfo>, raw: Event) => unknown,
 ): Promise<Subscription> {
-  const topic = 'wamp.registration.on_create'
-  return subscribeMeta(
-    client,
-    topic,
-    (event) => {
-      const [session, info] = event.args
-      eventArgs(event, topic, isId(session) && isDict(info) && isId(info.id), '[session, registration details]')
-      const reply = { procedure: topic, args: event.args, kwargs: event.kwargs }
-      return { session: session as number, registration: registrationInfo(reply, info as Dict) }
-    },
-    handler,
-  )
+  return subscribeCreateEvent(client, 'wamp.registration.on_create', 'registration', registrationInfo, handler)
 }
 
 /**
@@ -130,7 +118,7 @@ export function onRegistrationRegister(
   client: MetaClient,
   handler: (event: RegistrationMetaEvent<number>, raw: Event) => unknown,
 ): Promise<Subscription> {
-  return subscribeIdEvent(client, 'wamp.registration.on_register', handler)
+  return subscribeIdEvent(client, 'wamp.registration.on_register', 'registration', handler)
 }
 
 /**
@@ -141,7 +129,7 @@ export function onRegistrationUnregister(
   client: MetaClient,
   handler: (event: RegistrationMetaEvent<number>, raw: Event) => unknown,
 ): Promise<Subscription> {
-  return subscribeIdEvent(client, 'wamp.registration.on_unregister', handler)
+  return subscribeIdEvent(client, 'wamp.registration.on_unregister', 'registration', handler)
 }
 
 /**
@@ -152,24 +140,7 @@ export function onRegistrationDelete(
   client: MetaClient,
   handler: (event: RegistrationMetaEvent<number>, raw: Event) => unknown,
 ): Promise<Subscription> {
-  return subscribeIdEvent(client, 'wamp.registration.on_delete', handler)
-}
-
-function subscribeIdEvent(
-  client: MetaClient,
-  topic: string,
-  handler: (event: RegistrationMetaEvent<number>, raw: Event) => unknown,
-): Promise<Subscription> {
-  return subscribeMeta(
-    client,
-    topic,
-    (event) => {
-      const [session, registration] = event.args
-      eventArgs(event, topic, (isId(session) || session === null) && isId(registration), '[session, registration]')
-      return { session: (session as number | null) ?? undefined, registration: registration as number }
-    },
-    handler,
-  )
+  return subscribeIdEvent(client, 'wamp.registration.on_delete', 'registration', handler)
 }
 
 const invokePolicies = new Set<string>(['single', 'roundrobin', 'random', 'first', 'last'])

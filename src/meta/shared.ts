@@ -143,3 +143,49 @@ export function describe(value: unknown): string {
     return String(value)
   }
 }
+
+/** A registration or subscription meta event: the session that caused it, and the registration or subscription. */
+export type MetaEventOf<K extends string, T> = { session: number | undefined } & Record<K, T>
+
+/**
+ * Subscribes to a `[session, id]` meta event (`on_register`, `on_unsubscribe`, …) and hands over
+ * `{ session, [key]: id }`; Crossbar.io sends `null` as the session of one that has left.
+ */
+export function subscribeIdEvent<K extends string>(
+  client: MetaClient,
+  topic: string,
+  key: K,
+  handler: (event: MetaEventOf<K, number>, raw: Event) => unknown,
+): Promise<Subscription> {
+  return subscribeMeta(
+    client,
+    topic,
+    (event) => {
+      const [session, id] = event.args
+      eventArgs(event, topic, (isId(session) || session === null) && isId(id), `[session, ${key}]`)
+      return { session: (session as number | null) ?? undefined, [key]: id } as MetaEventOf<K, number>
+    },
+    handler,
+  )
+}
+
+/** Subscribes to an `on_create` meta event (`[session, details]`) and hands over `{ session, [key]: info }`. */
+export function subscribeCreateEvent<K extends string, T>(
+  client: MetaClient,
+  topic: string,
+  key: K,
+  toInfo: (reply: MetaReply, details: Dict) => T,
+  handler: (event: MetaEventOf<K, T>, raw: Event) => unknown,
+): Promise<Subscription> {
+  return subscribeMeta(
+    client,
+    topic,
+    (event) => {
+      const [session, info] = event.args
+      eventArgs(event, topic, isId(session) && isDict(info) && isId(info.id), `[session, ${key} details]`)
+      const reply = { procedure: topic, args: event.args, kwargs: event.kwargs }
+      return { session: session as number, [key]: toInfo(reply, info as Dict) } as MetaEventOf<K, T>
+    },
+    handler,
+  )
+}

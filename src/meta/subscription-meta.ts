@@ -4,7 +4,6 @@ import type { Dict } from '../protocol/messages.js'
 import type { MatchPolicy } from '../protocol/uri.js'
 import {
   callMeta,
-  eventArgs,
   firstDict,
   firstIdOrNone,
   firstNumber,
@@ -12,13 +11,13 @@ import {
   idArgument,
   idList,
   idsByMatch,
-  isDict,
   isId,
   type LookupOptions,
   type MetaClient,
   type MetaReply,
   MetaReplyError,
-  subscribeMeta,
+  subscribeCreateEvent,
+  subscribeIdEvent,
 } from './shared.js'
 
 /** A subscription as `wamp.subscription.get` and `on_create` describe it. */
@@ -123,18 +122,7 @@ export function onSubscriptionCreate(
   client: MetaClient,
   handler: (event: SubscriptionMetaEvent<SubscriptionInfo>, raw: Event) => unknown,
 ): Promise<Subscription> {
-  const topic = 'wamp.subscription.on_create'
-  return subscribeMeta(
-    client,
-    topic,
-    (event) => {
-      const [session, info] = event.args
-      eventArgs(event, topic, isId(session) && isDict(info) && isId(info.id), '[session, subscription details]')
-      const reply = { procedure: topic, args: event.args, kwargs: event.kwargs }
-      return { session: session as number, subscription: subscriptionInfo(reply, info as Dict) }
-    },
-    handler,
-  )
+  return subscribeCreateEvent(client, 'wamp.subscription.on_create', 'subscription', subscriptionInfo, handler)
 }
 
 /**
@@ -145,7 +133,7 @@ export function onSubscriptionSubscribe(
   client: MetaClient,
   handler: (event: SubscriptionMetaEvent<number>, raw: Event) => unknown,
 ): Promise<Subscription> {
-  return subscribeIdEvent(client, 'wamp.subscription.on_subscribe', handler)
+  return subscribeIdEvent(client, 'wamp.subscription.on_subscribe', 'subscription', handler)
 }
 
 /**
@@ -156,7 +144,7 @@ export function onSubscriptionUnsubscribe(
   client: MetaClient,
   handler: (event: SubscriptionMetaEvent<number>, raw: Event) => unknown,
 ): Promise<Subscription> {
-  return subscribeIdEvent(client, 'wamp.subscription.on_unsubscribe', handler)
+  return subscribeIdEvent(client, 'wamp.subscription.on_unsubscribe', 'subscription', handler)
 }
 
 /**
@@ -167,24 +155,7 @@ export function onSubscriptionDelete(
   client: MetaClient,
   handler: (event: SubscriptionMetaEvent<number>, raw: Event) => unknown,
 ): Promise<Subscription> {
-  return subscribeIdEvent(client, 'wamp.subscription.on_delete', handler)
-}
-
-function subscribeIdEvent(
-  client: MetaClient,
-  topic: string,
-  handler: (event: SubscriptionMetaEvent<number>, raw: Event) => unknown,
-): Promise<Subscription> {
-  return subscribeMeta(
-    client,
-    topic,
-    (event) => {
-      const [session, subscription] = event.args
-      eventArgs(event, topic, (isId(session) || session === null) && isId(subscription), '[session, subscription]')
-      return { session: (session as number | null) ?? undefined, subscription: subscription as number }
-    },
-    handler,
-  )
+  return subscribeIdEvent(client, 'wamp.subscription.on_delete', 'subscription', handler)
 }
 
 /** Normalizes nexus's empty `match` string to `exact`. */
