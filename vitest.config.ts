@@ -10,6 +10,7 @@ export default defineConfig({
     onConsoleLog: (log: string) => !/auto-reconnect disabled|connection closed closed/.test(log),
     // Two cores: the suites wait on sockets more than on CPU, so two workers keep both busy.
     maxWorkers: 2,
+    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
         test: {
