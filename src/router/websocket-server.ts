@@ -4,9 +4,10 @@
  */
 import type { AddressInfo } from 'node:net'
 import type { RawData, WebSocket } from 'ws'
-import { ConnectionLostError, SerializationError } from '../protocol/errors.js'
+import { ConnectionLostError } from '../protocol/errors.js'
 import { jsonSerializer, loadSerializer } from '../serializers/index.js'
 import type { Serializer } from '../serializers/serializer.js'
+import { deliverFrame } from '../transports/deliver.js'
 import type { Transport, TransportCloseInfo, TransportReceiver } from '../transports/transport.js'
 import type { Router } from './router.js'
 
@@ -105,21 +106,8 @@ class ServerSocketTransport implements Transport {
   }
 
   private receive(data: RawData): void {
-    const receiver = this.receiver
-    if (!receiver) return
-    let message: unknown
-    try {
-      const bytes = Array.isArray(data)
-        ? Buffer.concat(data)
-        : data instanceof ArrayBuffer
-          ? new Uint8Array(data)
-          : data
-      message = this.serializer.decode(bytes)
-    } catch (error) {
-      receiver.error(new SerializationError(`undecodable ${this.serializer.name} frame: ${(error as Error).message}`))
-      return
-    }
-    receiver.message(message)
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data
+    deliverFrame(this.serializer, this.receiver, bytes)
   }
 
   send(message: readonly unknown[]): void {

@@ -1,7 +1,8 @@
 import WebSocket from 'isomorphic-ws'
-import { ConnectionLostError, SerializationError } from '../protocol/errors.js'
+import { ConnectionLostError } from '../protocol/errors.js'
 import type { Serializer } from '../serializers/serializer.js'
 import { describeConnectError } from './connect-error.js'
+import { deliverFrame } from './deliver.js'
 import type { Transport, TransportCloseInfo, TransportReceiver } from './transport.js'
 
 /** The subset of the WebSocket API this transport uses (browser WebSocket and `ws` both fit). */
@@ -148,17 +149,7 @@ class WebSocketTransport implements Transport {
   }
 
   private receive(data: unknown): void {
-    const receiver = this.receiver
-    if (!receiver) return
-    let message: unknown
-    try {
-      const frame = typeof data === 'string' ? data : asBytes(data)
-      message = this.serializer.decode(frame)
-    } catch (error) {
-      receiver.error(new SerializationError(`undecodable ${this.serializer.name} frame: ${(error as Error).message}`))
-      return
-    }
-    receiver.message(message)
+    deliverFrame(this.serializer, this.receiver, typeof data === 'string' ? data : asBytes(data))
   }
 
   send(message: readonly unknown[]): void {

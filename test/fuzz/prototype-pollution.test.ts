@@ -8,41 +8,33 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { encode as msgpackEncode } from '@msgpack/msgpack'
 import fc from 'fast-check'
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { wampcra } from '../../src/auth/index.js'
 import { createClient } from '../../src/client/connect.js'
 import { type Event, type Invocation, ProtocolViolationError } from '../../src/client/index.js'
 import { jsonSerializer } from '../../src/serializers/json.js'
 import { msgpackSerializer } from '../../src/serializers/msgpack.js'
 import {
+  failOnUnhandled,
   flush,
+  fuzzCounter,
   fuzzParams,
   prototypeChanges,
   prototypeSnapshot,
   scaled,
-  trackUnhandled,
 } from '../reliability/support.js'
 import { FakeRouter, quietLogger } from '../support/fake-router.js'
 import { objectOf } from './frames.js'
 import { fakeRouterWire, fakeSocketWire } from './harness.js'
 
-const fed: Record<string, number> = {}
-const count = (name: string, n = 1) => {
-  fed[name] = (fed[name] ?? 0) + n
-}
-afterAll(() => {
-  console.info(`[fuzz] prototype-pollution inputs: ${JSON.stringify(fed)}`)
-})
+const count = fuzzCounter('prototype-pollution')
 
 let before: Map<string, string>
-let unhandled: ReturnType<typeof trackUnhandled>
+failOnUnhandled()
 beforeEach(() => {
   before = prototypeSnapshot()
-  unhandled = trackUnhandled()
 })
 afterEach(() => {
-  unhandled.stop()
-  expect(unhandled.errors).toEqual([])
   expect(prototypeChanges(before, prototypeSnapshot())).toEqual([])
 })
 

@@ -6,17 +6,14 @@
  */
 import { createServer, type Server, type Socket } from 'node:net'
 import fc from 'fast-check'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connect } from '../../src/client/connect.js'
 import { type Client, type Event, ProtocolViolationError, WampError } from '../../src/client/index.js'
 import { roundRecvLimit } from '../../src/transports/rawsocket.js'
-import { flush, fuzzParams, scaled, trackUnhandled } from '../reliability/support.js'
+import { failOnUnhandled, flush, fuzzCounter, fuzzParams, scaled } from '../reliability/support.js'
 import { quietLogger, WELCOME_DETAILS } from '../support/fake-router.js'
 
-const fed: Record<string, number> = {}
-const count = (name: string, n = 1) => {
-  fed[name] = (fed[name] ?? 0) + n
-}
+const count = fuzzCounter('rawsocket')
 
 interface Frame {
   type: number
@@ -114,17 +111,9 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const peer of accepted) peer.socket.destroy()
   await new Promise((resolve) => server.close(resolve))
-  console.info(`[fuzz] rawsocket inputs: ${JSON.stringify(fed)}`)
 })
 
-let unhandled: ReturnType<typeof trackUnhandled>
-beforeEach(() => {
-  unhandled = trackUnhandled()
-})
-afterEach(() => {
-  unhandled.stop()
-  expect(unhandled.errors).toEqual([])
-})
+const unhandled = failOnUnhandled()
 
 /** Connects a client with `recvLimit`, answers HELLO with WELCOME; resolves with both ends. */
 async function joined(recvLimit?: number): Promise<{ client: Client; peer: Peer }> {

@@ -4,20 +4,14 @@
  * whose IDs span [1, 2^53]. Seeded; SOAK=1 runs many more.
  */
 import fc from 'fast-check'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { jsonSerializer } from '../../src/serializers/json.js'
 import { msgpackSerializer } from '../../src/serializers/msgpack.js'
 import type { Serializer } from '../../src/serializers/serializer.js'
-import { fuzzParams, scaled } from '../reliability/support.js'
+import { fuzzCounter, fuzzParams, scaled } from '../reliability/support.js'
 import { objectOf } from './frames.js'
 
-const fed: Record<string, number> = {}
-const count = (name: string) => {
-  fed[name] = (fed[name] ?? 0) + 1
-}
-afterAll(() => {
-  console.info(`[fuzz] serializer inputs: ${JSON.stringify(fed)}`)
-})
+const count = fuzzCounter('serializer')
 
 const MAX = 2 ** 53
 

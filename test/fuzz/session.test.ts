@@ -5,10 +5,10 @@
  * Seeded (see FUZZ_SEED in test/reliability/support.ts); SOAK=1 runs many more inputs.
  */
 import fc from 'fast-check'
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createClient } from '../../src/client/connect.js'
 import { type Client, ProtocolViolationError, RouterAbortError, WampError } from '../../src/client/index.js'
-import { flush, fuzzParams, scaled, trackUnhandled } from '../reliability/support.js'
+import { failOnUnhandled, flush, fuzzCounter, fuzzParams, scaled } from '../reliability/support.js'
 import { FakeRouter, quietLogger, WELCOME_DETAILS } from '../support/fake-router.js'
 import { expectedOutcome, frame, STATE, wellFormed } from './frames.js'
 import { fakeRouterWire, feedAndJudge, openSession } from './harness.js'
@@ -17,22 +17,9 @@ const ABORT = 3
 const GOODBYE = 6
 
 /** Inputs fed, per property, for RELIABILITY.md (printed at the end of the file). */
-const fed: Record<string, number> = {}
-const count = (name: string, n = 1) => {
-  fed[name] = (fed[name] ?? 0) + n
-}
-afterAll(() => {
-  console.info(`[fuzz] session inputs: ${JSON.stringify(fed)}`)
-})
+const count = fuzzCounter('session')
 
-let unhandled: ReturnType<typeof trackUnhandled>
-beforeEach(() => {
-  unhandled = trackUnhandled()
-})
-afterEach(() => {
-  unhandled.stop()
-  expect(unhandled.errors).toEqual([])
-})
+const unhandled = failOnUnhandled()
 
 describe('a joined session fed one random frame', () => {
   it(

@@ -5,28 +5,15 @@
  */
 import { encode as msgpackEncode } from '@msgpack/msgpack'
 import fc from 'fast-check'
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Serializer } from '../../src/serializers/index.js'
-import { fuzzParams, scaled, trackUnhandled } from '../reliability/support.js'
+import { failOnUnhandled, fuzzCounter, fuzzParams, scaled } from '../reliability/support.js'
 import { type Expected, expectedOutcome, frame } from './frames.js'
 import { fakeSocketWire, feedAndJudge, openSession } from './harness.js'
 
-const fed: Record<string, number> = {}
-const count = (name: string) => {
-  fed[name] = (fed[name] ?? 0) + 1
-}
-afterAll(() => {
-  console.info(`[fuzz] wire inputs: ${JSON.stringify(fed)}`)
-})
+const count = fuzzCounter('wire')
 
-let unhandled: ReturnType<typeof trackUnhandled>
-beforeEach(() => {
-  unhandled = trackUnhandled()
-})
-afterEach(() => {
-  unhandled.stop()
-  expect(unhandled.errors).toEqual([])
-})
+const unhandled = failOnUnhandled()
 
 const utf8 = (text: string) => new TextEncoder().encode(text)
 

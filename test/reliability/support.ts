@@ -4,6 +4,7 @@
  */
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
+import { afterAll, afterEach, beforeEach, expect } from 'vitest'
 
 /** `SOAK=1` (npm run soak) scales every count and time bound up. */
 export const SOAK = process.env.SOAK === '1'
@@ -110,4 +111,35 @@ export function prototypeChanges(before: Map<string, string>, after: Map<string,
   for (const [key, value] of after) if (before.get(key) !== value) changes.push(`${key}: ${before.get(key)} → ${value}`)
   for (const key of before.keys()) if (!after.has(key)) changes.push(`${key} removed`)
   return changes
+}
+
+/** Counts the inputs a fuzz suite feeds, by kind, and prints the totals when the file ends. */
+export function fuzzCounter(suite: string): (kind: string, n?: number) => void {
+  const fed: Record<string, number> = {}
+  afterAll(() => {
+    console.info(`[fuzz] ${suite} inputs: ${JSON.stringify(fed)}`)
+  })
+  return (kind, n = 1) => {
+    fed[kind] = (fed[kind] ?? 0) + n
+  }
+}
+
+/**
+ * Fails every test of the file that leaves an unhandled rejection or uncaught exception behind;
+ * `errors` lets a property check after each input.
+ */
+export function failOnUnhandled(): { readonly errors: unknown[] } {
+  let unhandled: ReturnType<typeof trackUnhandled> | undefined
+  beforeEach(() => {
+    unhandled = trackUnhandled()
+  })
+  afterEach(() => {
+    unhandled?.stop()
+    expect(unhandled?.errors).toEqual([])
+  })
+  return {
+    get errors() {
+      return unhandled?.errors ?? []
+    },
+  }
 }
