@@ -17,7 +17,7 @@ import type { Dict, ErrorMessage, RouterToClientMessage } from '../protocol/mess
 import { isValidUri } from '../protocol/uri.js'
 import { validateInbound } from '../protocol/validate.js'
 import type { Transport, TransportCloseInfo } from '../transports/transport.js'
-import { Callee } from './callee.js'
+import type { Callee } from './callee.js'
 import { Caller } from './caller.js'
 import { describeMessage } from './debug-format.js'
 import { defaultLogger, type Logger } from './logger.js'
@@ -78,7 +78,10 @@ export class Client {
   private readonly debug: boolean
   private readonly responseTimeout: number
   private readonly caller: Caller
-  private readonly callee: Callee
+  // Loaded on the first register(): apps that only call and subscribe never download it.
+  private callee: Callee | undefined
+  private calleeLoad: Promise<Callee> | undefined
+  private readonly sessionPort: SessionPort
   private readonly publisher: Publisher
   private readonly subscriber: Subscriber
   private resolveClosed!: (info: CloseInfo) => void
@@ -98,8 +101,8 @@ export class Client {
       this.resolveClosed = resolve
     })
     const port = this.port()
+    this.sessionPort = port
     this.caller = new Caller(port)
-    this.callee = new Callee(port)
     this.publisher = new Publisher(port)
     this.subscriber = new Subscriber(port)
     transport.listen({
@@ -157,13 +160,21 @@ export class Client {
   }
 
   /** Registers a procedure; the handler's return value (or thrown RPCError) answers each call. */
-  register(procedure: string, handler: InvocationHandler, options?: RegisterOptions): Promise<Registration> {
-    return this.callee.register(procedure, handler, options)
+  async register(procedure: string, handler: InvocationHandler, options?: RegisterOptions): Promise<Registration> {
+    return (await this.loadCallee()).register(procedure, handler, options)
   }
 
   /** Unregisters the procedure registered under this URI. */
-  unregister(procedure: string): Promise<void> {
-    return this.callee.unregisterProcedure(procedure)
+  async unregister(procedure: string): Promise<void> {
+    return (await this.loadCallee()).unregisterProcedure(procedure)
+  }
+
+  private loadCallee(): Promise<Callee> {
+    this.calleeLoad ??= import('./callee.js').then(({ Callee }) => {
+      this.callee = new Callee(this.sessionPort)
+      return this.callee
+    })
+    return this.calleeLoad
   }
 
   /**
@@ -186,7 +197,7 @@ export class Client {
 
   /** The router's registration ID for a procedure this client registered. */
   registrationId(procedure: string): number | undefined {
-    return this.callee.registrationId(procedure)
+    return this.callee?.registrationId(procedure)
   }
 
   /** The router's subscription ID for a topic this client subscribed. */
@@ -198,9 +209,9 @@ export class Client {
   get stats(): { pendingRequests: number; activeInvocations: number; subscriptions: number; registrations: number } {
     return {
       pendingRequests: this.requests.size,
-      activeInvocations: this.callee.activeCount,
+      activeInvocations: this.callee?.activeCount ?? 0,
       subscriptions: this.subscriber.count,
-      registrations: this.callee.count,
+      registrations: this.callee?.count ?? 0,
     }
   }
 
@@ -446,10 +457,11 @@ export class Client {
         this.subscriber.onEvent(message)
         return
       case MessageType.INVOCATION:
-        this.callee.onInvocation(message)
+        if (this.callee) this.callee.onInvocation(message)
+        else this.refuseInvocation(message[1], message[2])
         return
       case MessageType.INTERRUPT:
-        this.callee.onInterrupt(message)
+        this.callee?.onInterrupt(message)
         return
       case MessageType.GOODBYE:
         this.onGoodbye(message[2], message[1])
@@ -472,7 +484,7 @@ export class Client {
         break
       case MessageType.UNREGISTERED:
         if (message[1] === 0) {
-          this.callee.onRevoked(message[2] ?? {})
+          this.callee?.onRevoked(message[2] ?? {})
           return
         }
         break
@@ -511,6 +523,22 @@ export class Client {
       return
     }
     if (pending.reply(message)) this.requests.delete(requestId)
+  }
+
+  /** An INVOCATION before this client ever registered: no handler can exist. */
+  private refuseInvocation(request: number, registration: number): void {
+    try {
+      this.sendRaw([
+        MessageType.ERROR,
+        MessageType.INVOCATION,
+        request,
+        {},
+        ErrorUri.noSuchRegistration,
+        [`this client has no handler for registration ${registration}`],
+      ])
+    } catch {
+      // The transport is gone; nothing to answer.
+    }
   }
 
   private onGoodbye(reason: string, details: Dict): void {
@@ -558,7 +586,7 @@ export class Client {
     this.state = 'closed'
     this.joinStep = undefined
     this.requests.failAll(error)
-    this.callee.end(error)
+    this.callee?.end(error)
     this.subscriber.end()
     this.transport.close()
     this.resolveClosed({ ...info, error: info.error ?? error })

@@ -9,6 +9,7 @@ describe('session behaviour against a scripted router', () => {
     void client.subscribe('a.b', () => {}).catch(() => {})
     void client.publish('a.b', [1])
     void client.register('a.b', () => {}).catch(() => {})
+    await router.nextSent(64) // the callee part loads on the first register()
     await client.publish('a.b', [], {}, {}).catch(() => {})
     const ids = router.sent.filter((m) => [48, 32, 16, 64].includes(m[0] as number)).map((m) => m[1])
     expect(ids).toEqual([1, 2, 3, 4, 5])
@@ -32,6 +33,7 @@ describe('session behaviour against a scripted router', () => {
       signal = inv.signal
       return new Promise(() => {})
     })
+    await router.nextSent(64)
     router.deliver(65, 1, 77)
     await registering
     router.deliver(68, 1, 77, {}, [1])
@@ -58,6 +60,7 @@ describe('session behaviour against a scripted router', () => {
       await new Promise((resolve) => inv.signal.addEventListener('abort', resolve))
       return { args: ['too late'] }
     })
+    await router.nextSent(64)
     router.deliver(65, 1, 5)
     await registering
     router.deliver(68, 10, 5, {}, [])

@@ -158,10 +158,12 @@ export async function openSession(joined: { client: Client; wire: Wire }): Promi
   wire.deliverMessage(33, 2, STATE.subscription)
   await subscribing
   const registering = client.register('com.fuzz.proc', () => ({ args: ['ok'] }))
+  await sentRequest(wire, 64, 3) // register() loads the callee part first
   wire.deliverMessage(65, 3, STATE.registration)
   await registering
   void client.subscribe('com.fuzz.pending', () => {}).then(...record('subscribe'))
   void client.register('com.fuzz.pending', () => {}).then(...record('register'))
+  await sentRequest(wire, 64, 5)
   expect(wire.sent.slice(1).map((m) => [m[0], m[1]])).toEqual([
     [48, 1],
     [32, 2],
@@ -171,6 +173,15 @@ export async function openSession(joined: { client: Client; wire: Wire }): Promi
   ])
   expect(client.stats).toEqual({ pendingRequests: 3, activeInvocations: 0, subscriptions: 1, registrations: 1 })
   return { client, wire, events, outcomes }
+}
+
+/** Waits (at most 2 s) until the client has sent the request of this type and ID. */
+export async function sentRequest(wire: Wire, type: number, id: number): Promise<void> {
+  const deadline = Date.now() + 2000
+  while (!wire.sent.some((m) => m[0] === type && m[1] === id)) {
+    if (Date.now() > deadline) throw new Error(`the client never sent request ${id} of type ${type}`)
+    await new Promise((resolve) => setTimeout(resolve, 1))
+  }
 }
 
 /** A closed session holds nothing: every request settled with a typed error, every table empty. */

@@ -25,7 +25,7 @@ import {
 } from '../reliability/support.js'
 import { FakeRouter, quietLogger } from '../support/fake-router.js'
 import { objectOf } from './frames.js'
-import { fakeRouterWire, fakeSocketWire } from './harness.js'
+import { fakeRouterWire, fakeSocketWire, sentRequest } from './harness.js'
 
 const count = fuzzCounter('prototype-pollution')
 
@@ -168,6 +168,7 @@ describe('hostile payloads through a session', () => {
               invocations.push(invocation)
               return { args: [invocation.args], kwargs: invocation.kwargs }
             })
+            await sentRequest(wire, 64, 2)
             wire.deliverMessage(65, 2, 200)
             await registering
             const call = client.call('com.hostile.call').then(
@@ -235,6 +236,7 @@ describe('hostile payloads through a session', () => {
       await new Promise((resolve) => setTimeout(resolve, 30))
       return { args: ['done'] }
     })
+    await sentRequest(wire, 64, 2)
     wire.deliverMessage(65, 2, 200)
     await registering
     const progress: unknown[] = []

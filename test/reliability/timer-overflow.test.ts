@@ -53,6 +53,7 @@ describe('delays of 2^31 ms or more are capped, not fired after 1 ms (fixed)', (
       await new Promise((resolve) => setTimeout(resolve, 20))
       return { args: ['done'] }
     })
+    await router.nextSent(64)
     router.deliver(65, 1, 7)
     await registering
     router.deliver(68, 1, 7, { timeout: HUGE })
@@ -76,6 +77,7 @@ describe('the same paths just below the limit', () => {
       await new Promise((resolve) => setTimeout(resolve, 20))
       return { args: ['done'] }
     })
+    await router.nextSent(64)
     router.deliver(65, 2, 7)
     await registering
     router.deliver(68, 1, 7, { timeout: 2 ** 31 - 1 })

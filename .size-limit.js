@@ -1,0 +1,104 @@
+// `npm run size`: what a browser downloads for each way of using react-wamp, minified, gzip and brotli.
+// Parts loaded on demand (the callee on the first register(), MsgPack when asked for, RawSocket) are
+// separate chunks: the "initial" checks leave them out, because an app that never uses them never
+// downloads them; the checks named "+ …" add them back. Targets of issue 10: (a) 6 kB, (a)+(c) 9 kB gzip.
+
+/** Chunks of dist/ reached only through `import()`. */
+const LAZY = { callee: /^\.\/callee-[\w-]+\.js$/, msgpack: /^\.\/msgpack-[\w-]+\.js$/, rawsocket: /^\.\/rawsocket\.js$/ }
+
+/** An esbuild plugin that leaves the named on-demand chunks out of the measured bundle. */
+function onDemand(...names) {
+  return (config) => ({
+    ...config,
+    plugins: [
+      ...(config.plugins ?? []),
+      {
+        name: 'react-wamp-on-demand',
+        setup(build) {
+          build.onResolve({ filter: /^\.\// }, (args) =>
+            args.kind === 'dynamic-import' && names.some((name) => LAZY[name].test(args.path))
+              ? { path: args.path, external: true }
+              : undefined,
+          )
+        },
+      },
+    ],
+  })
+}
+
+const NOT_BROWSER = ['isomorphic-ws', 'ws'] // isomorphic-ws is the browser's own WebSocket there
+const CLIENT = 'dist/client.js'
+const ALL = 'dist/index.js'
+const HOOKS = '{ WampProvider, useWampSession, useCall, useProgressCall, useSubscription, useRegister, usePublish }'
+
+/** One check, measured twice: gzip and brotli. */
+function check(name, { path = CLIENT, imports, ignore = [], lazy = [], gzip, brotli }) {
+  const base = {
+    path,
+    import: imports,
+    ignore: [...NOT_BROWSER, ...ignore],
+    modifyEsbuildConfig: onDemand(...lazy),
+  }
+  return [
+    { ...base, name: `${name} [gzip]`, gzip: true, limit: gzip },
+    { ...base, name: `${name} [brotli]`, brotli: true, limit: brotli },
+  ]
+}
+
+const jsonOnly = { ignore: ['@msgpack/msgpack', '@noble/hashes'], lazy: ['callee', 'msgpack', 'rawsocket'] }
+
+export default [
+  ...check('(a) client core, JSON: connect, call, subscribe (initial)', {
+    imports: '{ connect }',
+    ...jsonOnly,
+    gzip: '11 kB',
+    brotli: '10 kB',
+  }),
+  ...check('(a) + the callee, loaded by the first register()', {
+    imports: '{ connect }',
+    ignore: jsonOnly.ignore,
+    lazy: ['msgpack', 'rawsocket'],
+    gzip: '13 kB',
+    brotli: '12 kB',
+  }),
+  ...check('(b) (a) + MsgPack', {
+    imports: '{ connect }',
+    ignore: ['@noble/hashes'],
+    lazy: ['callee', 'rawsocket'],
+    gzip: '19 kB',
+    brotli: '17 kB',
+  }),
+  ...check('(c) React layer, every hook, with (a) (initial)', {
+    path: ALL,
+    imports: HOOKS,
+    ...jsonOnly,
+    ignore: [...jsonOnly.ignore, 'react', 'react-dom'],
+    gzip: '16 kB',
+    brotli: '14 kB',
+  }),
+  ...check('(c) + the callee, loaded by the first useRegister', {
+    path: ALL,
+    imports: HOOKS,
+    ignore: [...jsonOnly.ignore, 'react', 'react-dom'],
+    lazy: ['msgpack', 'rawsocket'],
+    gzip: '18 kB',
+    brotli: '16 kB',
+  }),
+  ...['ticket', 'wampcra', 'cryptosign'].flatMap((method) =>
+    check(`(d) auth: ${method}, with (a)`, { imports: `{ connect, ${method} }`, ...jsonOnly, gzip: '14 kB', brotli: '13 kB' }),
+  ),
+  ...check('(d) auth: scram with argon2id and pbkdf2, with (a)', {
+    imports: '{ connect, scram }',
+    ignore: ['@msgpack/msgpack'],
+    lazy: jsonOnly.lazy,
+    gzip: '22 kB',
+    brotli: '20 kB',
+  }),
+  ...check('(e) in-process router: createRouter + connectLocal', {
+    path: 'dist/router.js',
+    imports: '{ createRouter, connectLocal }',
+    ...jsonOnly,
+    gzip: '18 kB',
+    brotli: '16 kB',
+  }),
+]

@@ -1,0 +1,10 @@
+import * as esbuild from 'esbuild';
+import { gzipSync } from 'node:zlib';
+const entry = process.argv[2] || "export { connect } from '/work/main/src/core.ts'";
+const ext = (process.argv[3]||'@msgpack/msgpack,@noble/hashes,isomorphic-ws,ws,react,react-dom').split(',');
+const r = await esbuild.build({ stdin: { contents: entry, resolveDir: '/work/main', loader: 'js' }, bundle: true, minify: true, format: 'esm', write: false, metafile: true, external: ext, platform: 'browser', plugins:[{name:'rs',setup(b){b.onResolve({filter:/rawsocket\.js$/},a=>({path:'/work/main/src/transports/rawsocket-browser.ts'}))}}] });
+const out = r.outputFiles[0].contents;
+console.log('total min', out.length, 'gzip', gzipSync(out).length);
+const o = Object.values(r.metafile.outputs)[0];
+const rows = Object.entries(o.inputs).map(([k,v])=>[v.bytesInOutput,k]).sort((a,b)=>b[0]-a[0]);
+for (const [b,k] of rows.slice(0,40)) console.log(String(b).padStart(7), k);
