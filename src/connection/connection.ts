@@ -85,7 +85,10 @@ export class Connection {
       () => this.client,
       () => this.logger,
     )
-    this.registrations = new RegistrationRegistry(() => this.client)
+    this.registrations = new RegistrationRegistry(
+      () => this.client,
+      () => this.logger,
+    )
     this.liveness = new Liveness(options.liveness === false ? undefined : (options.liveness ?? {}))
   }
 

@@ -1,14 +1,11 @@
 import type { Client } from '../client/client.js'
-import type { InvocationHandler, RegisterOptions, Registration } from '../client/types.js'
+import type { InvocationHandler, RegisterOptions } from '../client/types.js'
 import { InvalidArgumentError } from '../protocol/errors.js'
-import { releaseLater } from './release-later.js'
+import { type DurableEntry, DurableRegistry, type DurableStatus, type Grant } from './durable-registry.js'
 import { type ReadableStore, Store } from './store.js'
 
 /** Where a durable registration stands on the current session. */
-export interface RegistrationStatus {
-  status: 'pending' | 'active' | 'error'
-  id?: number
-  error?: Error
+export interface RegistrationStatus extends DurableStatus {
   /** Invocations handled since the registration was made. */
   invocationCount: number
 }
@@ -19,27 +16,14 @@ export interface RegistrationLease {
   release(): void
 }
 
-interface Entry {
-  procedure: string
+interface Entry extends DurableEntry<RegistrationStatus> {
   options: RegisterOptions
   handler: InvocationHandler
-  status: Store<RegistrationStatus>
-  onClient?: Registration
-  generation: number
   holders: number
-  removal?: { cancel(): void }
 }
 
 /** Registrations that outlive sessions: registered again on every new session. */
-export class RegistrationRegistry {
-  private readonly entries = new Map<string, Entry>()
-
-  constructor(private readonly currentClient: () => Client | undefined) {}
-
-  get size(): number {
-    return this.entries.size
-  }
-
+export class RegistrationRegistry extends DurableRegistry<RegistrationStatus, Entry> {
   acquire(procedure: string, handler: InvocationHandler, options: RegisterOptions = {}): RegistrationLease {
     let entry = this.entries.get(procedure)
     if (entry && entry.holders > 0) {
@@ -49,7 +33,7 @@ export class RegistrationRegistry {
     }
     if (!entry) {
       entry = {
-        procedure,
+        key: procedure,
         options,
         handler,
         status: new Store<RegistrationStatus>({ status: 'pending', invocationCount: 0 }),
@@ -57,10 +41,9 @@ export class RegistrationRegistry {
         holders: 0,
       }
       this.entries.set(procedure, entry)
-      this.register(entry)
+      this.attach(entry)
     }
-    entry.removal?.cancel()
-    entry.removal = undefined
+    this.keep(entry)
     entry.handler = handler
     entry.holders += 1
     const held = entry
@@ -71,52 +54,24 @@ export class RegistrationRegistry {
         if (released) return
         released = true
         held.holders -= 1
-        if (held.holders === 0) held.removal = releaseLater(() => this.remove(held))
+        if (held.holders === 0) this.releaseWhenUnused(held)
       },
     }
   }
 
-  resume(): void {
-    for (const entry of this.entries.values()) this.register(entry)
-  }
-
-  suspend(): void {
-    for (const entry of this.entries.values()) {
-      entry.generation += 1
-      entry.onClient = undefined
-      entry.status.update({ status: 'pending', id: undefined, error: undefined })
-    }
-  }
-
-  private register(entry: Entry): void {
-    const client = this.currentClient()
-    const generation = ++entry.generation
-    entry.status.update({ status: 'pending', id: undefined, error: undefined })
-    if (!client?.isOpen) return
-    const handler: InvocationHandler = (invocation) => {
-      entry.status.update({ invocationCount: entry.status.getSnapshot().invocationCount + 1 })
-      return entry.handler(invocation)
-    }
-    client.register(entry.procedure, handler, entry.options).then(
-      (registration) => {
-        if (generation !== entry.generation) {
-          registration.unregister().catch(() => {})
-          return
-        }
-        entry.onClient = registration
-        entry.status.update({ status: 'active', id: registration.id })
+  protected async grant(client: Client, entry: Entry): Promise<Grant> {
+    const registration = await client.register(
+      entry.key,
+      (invocation) => {
+        entry.status.update({ invocationCount: entry.status.getSnapshot().invocationCount + 1 })
+        return entry.handler(invocation)
       },
-      (error: Error) => {
-        if (generation === entry.generation) entry.status.update({ status: 'error', error })
-      },
+      entry.options,
     )
+    return { id: registration.id, end: () => registration.unregister() }
   }
 
-  private remove(entry: Entry): void {
-    if (entry.holders > 0 || this.entries.get(entry.procedure) !== entry) return
-    this.entries.delete(entry.procedure)
-    entry.generation += 1
-    entry.onClient?.unregister().catch(() => {})
-    entry.onClient = undefined
+  protected inUse(entry: Entry): boolean {
+    return entry.holders > 0
   }
 }

@@ -1,18 +1,12 @@
 import type { Client } from '../client/client.js'
-import type { Logger } from '../client/logger.js'
 import { runHandler } from '../client/run-handler.js'
-import type { Event, EventHandler, SubscribeOptions, Subscription } from '../client/types.js'
-import { releaseLater } from './release-later.js'
+import type { Event, EventHandler, SubscribeOptions } from '../client/types.js'
+import { type DurableEntry, DurableRegistry, type DurableStatus, type Grant } from './durable-registry.js'
 import { stableKey } from './stable-key.js'
 import { type ReadableStore, Store } from './store.js'
 
 /** Where a durable subscription stands on the current session. */
-export interface SubscriptionStatus {
-  status: 'pending' | 'active' | 'error'
-  /** The router's subscription ID while active. */
-  id?: number
-  error?: Error
-}
+export type SubscriptionStatus = DurableStatus
 
 /** A handler's hold on a durable subscription. */
 export interface SubscriptionLease {
@@ -21,34 +15,17 @@ export interface SubscriptionLease {
   release(): void
 }
 
-interface Entry {
-  key: string
+interface Entry extends DurableEntry<SubscriptionStatus> {
   topic: string
   options: SubscribeOptions
   handlers: Set<EventHandler>
-  status: Store<SubscriptionStatus>
-  onClient?: Subscription
-  /** Bumped on every (re)subscribe and on removal: stale replies are undone, not used. */
-  generation: number
-  removal?: { cancel(): void }
 }
 
 /**
  * Subscriptions that outlive sessions: one router subscription per (topic, options), shared by
  * reference-counted local handlers, subscribed again on every new session.
  */
-export class SubscriptionRegistry {
-  private readonly entries = new Map<string, Entry>()
-
-  constructor(
-    private readonly currentClient: () => Client | undefined,
-    private readonly logger: () => Logger,
-  ) {}
-
-  get size(): number {
-    return this.entries.size
-  }
-
+export class SubscriptionRegistry extends DurableRegistry<SubscriptionStatus, Entry> {
   acquire(topic: string, handler: EventHandler, options: SubscribeOptions = {}): SubscriptionLease {
     const key = stableKey([topic, options])
     let entry = this.entries.get(key)
@@ -62,10 +39,9 @@ export class SubscriptionRegistry {
         generation: 0,
       }
       this.entries.set(key, entry)
-      this.subscribe(entry)
+      this.attach(entry)
     }
-    entry.removal?.cancel()
-    entry.removal = undefined
+    this.keep(entry)
     entry.handlers.add(handler)
     const held = entry
     let released = false
@@ -75,62 +51,23 @@ export class SubscriptionRegistry {
         if (released) return
         released = true
         held.handlers.delete(handler)
-        if (held.handlers.size === 0) held.removal = releaseLater(() => this.remove(held))
+        if (held.handlers.size === 0) this.releaseWhenUnused(held)
       },
     }
   }
 
-  /** A new session is open: subscribe everything again. */
-  resume(): void {
-    for (const entry of this.entries.values()) this.subscribe(entry)
+  protected async grant(client: Client, entry: Entry): Promise<Grant> {
+    const subscription = await client.subscribe(entry.topic, (event) => this.dispatch(entry, event), entry.options)
+    return { id: subscription.id, end: () => subscription.unsubscribe() }
   }
 
-  /** The session is gone: every subscription waits for the next one. */
-  suspend(): void {
-    for (const entry of this.entries.values()) {
-      entry.generation += 1
-      entry.onClient = undefined
-      entry.status.set({ status: 'pending' })
-    }
-  }
-
-  private subscribe(entry: Entry): void {
-    const client = this.currentClient()
-    const generation = ++entry.generation
-    entry.onClient = undefined
-    entry.status.set({ status: 'pending' })
-    if (!client?.isOpen) return
-    client
-      .subscribe(entry.topic, (event) => this.dispatch(entry, event), entry.options)
-      .then(
-        (subscription) => {
-          // A release (or a new session) came first: undo what the router just granted.
-          if (generation !== entry.generation) {
-            subscription.unsubscribe().catch(() => {})
-            return
-          }
-          entry.onClient = subscription
-          entry.status.set({ status: 'active', id: subscription.id })
-        },
-        (error: Error) => {
-          if (generation === entry.generation) entry.status.set({ status: 'error', error })
-        },
-      )
+  protected inUse(entry: Entry): boolean {
+    return entry.handlers.size > 0
   }
 
   private dispatch(entry: Entry, event: Event): void {
-    for (const handler of entry.handlers) runHandler(handler, event, (error) => this.failed(entry, error))
-  }
-
-  private failed(entry: Entry, error: unknown): void {
-    this.logger().error(`an event handler of ${entry.topic} threw`, error)
-  }
-
-  private remove(entry: Entry): void {
-    if (entry.handlers.size > 0 || this.entries.get(entry.key) !== entry) return
-    this.entries.delete(entry.key)
-    entry.generation += 1
-    entry.onClient?.unsubscribe().catch((error) => this.logger().debug(`unsubscribe from ${entry.topic} failed`, error))
-    entry.onClient = undefined
+    for (const handler of entry.handlers) {
+      runHandler(handler, event, (error) => this.logger().error(`an event handler of ${entry.topic} threw`, error))
+    }
   }
 }
