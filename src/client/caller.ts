@@ -14,7 +14,7 @@ import { checkOptions, checkPayload, checkUri, payloadOf, rpcErrorOf } from './p
 import type { PendingRequest } from './request-table.js'
 import type { SessionPort } from './session-port.js'
 import { startTimer } from './timer.js'
-import type { CallOptions, CancelMode, ProgressiveCall, ProgressiveResult, Result } from './types.js'
+import type { CallOptions, CancelMode, ProgressiveCall, Result } from './types.js'
 
 const cancelModes: readonly CancelMode[] = ['kill', 'killnowait', 'skip']
 
@@ -40,59 +40,6 @@ export class Caller {
       return Promise.reject(error)
     }
     return this.begin(prepared, prepared.wampOptions, args, kwargs).result
-  }
-
-  /** Progressive results as an async iterator; leaving the loop early cancels the call. */
-  async *callProgress(
-    procedure: string,
-    args?: Args,
-    kwargs?: Kwargs,
-    options: CallOptions = {},
-  ): AsyncGenerator<ProgressiveResult, void, undefined> {
-    const controller = new AbortController()
-    const stop = () => controller.abort(options.signal?.reason)
-    options.signal?.addEventListener('abort', stop, { once: true })
-    const chunks: Result[] = []
-    let wake: (() => void) | undefined
-    let outcome: { result: Result } | { error: unknown } | undefined
-    const result = this.call(procedure, args, kwargs, {
-      ...options,
-      signal: controller.signal,
-      onProgress: (chunk) => {
-        chunks.push(chunk)
-        wake?.()
-      },
-    })
-    result.then(
-      (final) => {
-        outcome = { result: final }
-        wake?.()
-      },
-      (error: unknown) => {
-        outcome = { error }
-        wake?.()
-      },
-    )
-    try {
-      while (true) {
-        const chunk = chunks.shift()
-        if (chunk) {
-          yield { ...chunk, final: false }
-        } else if (outcome && 'error' in outcome) {
-          throw outcome.error
-        } else if (outcome) {
-          yield { ...outcome.result, final: true }
-          return
-        } else {
-          await new Promise<void>((resolve) => {
-            wake = resolve
-          })
-        }
-      }
-    } finally {
-      options.signal?.removeEventListener('abort', stop)
-      if (!outcome) controller.abort(new Error('the loop over progressive results ended early'))
-    }
   }
 
   /** A call whose input is sent in chunks (progressive call invocations). */

@@ -137,13 +137,15 @@ export class Client {
    * @example
    * for await (const chunk of client.callProgress('com.example.export')) console.log(chunk.args, chunk.final)
    */
-  callProgress(
+  async *callProgress(
     procedure: string,
     args?: Args,
     kwargs?: Kwargs,
-    options?: CallOptions,
+    options: CallOptions = {},
   ): AsyncGenerator<ProgressiveResult, void, undefined> {
-    return this.caller.callProgress(procedure, args, kwargs, options)
+    // Loaded on demand: most apps take progress through `onProgress` or never at all.
+    const { progressResults } = await import('./progress-results.js')
+    yield* progressResults((callOptions) => this.call(procedure, args, kwargs, callOptions), options)
   }
 
   /**
