@@ -72,7 +72,7 @@ describe('Connection state', () => {
     const events: unknown[] = []
     const sub = connection.acquireSubscription('test.replay', (e: Event) => events.push(e.args[0]))
     let calls = 0
-    connection.acquireRegistration('test.replay.proc', () => {
+    const reg = connection.acquireRegistration('test.replay.proc', () => {
       calls += 1
       return { args: [calls] }
     })
@@ -81,7 +81,12 @@ describe('Connection state', () => {
     connection.subscribe(() => statuses.push(connection.getSnapshot().status))
     opened[0]!.terminate()
     await until(() => opened.length === 2)
-    await until(() => connection.getSnapshot().status === 'open' && sub.status.getSnapshot().status === 'active')
+    await until(
+      () =>
+        connection.getSnapshot().status === 'open' &&
+        sub.status.getSnapshot().status === 'active' &&
+        reg.status.getSnapshot().status === 'active',
+    )
     expect(opened).toHaveLength(2)
     expect(statuses).toContain('reconnecting')
     const peer = await connectLocal(router, { realm: 'realm1' })
