@@ -1,4 +1,3 @@
-import type { AuthMethod } from '../auth/auth-method.js'
 import { CloseReason, ErrorUri } from '../protocol/error-uris.js'
 import {
   AuthenticationError,
@@ -17,6 +16,7 @@ import type { Dict, ErrorMessage, RouterToClientMessage } from '../protocol/mess
 import { isValidUri } from '../protocol/uri.js'
 import { validateInbound } from '../protocol/validate.js'
 import type { Transport, TransportCloseInfo } from '../transports/transport.js'
+import type { Authentication } from './authentication.js'
 import type { Callee } from './callee.js'
 import { Caller } from './caller.js'
 import { describeMessage } from './debug-format.js'
@@ -87,7 +87,8 @@ export class Client {
   private resolveClosed!: (info: CloseInfo) => void
   private joinStep: ((message: RouterToClientMessage) => void) | undefined
   private goodbyeEcho: (() => void) | undefined
-  private announcedAuthid: string | undefined
+  // Loaded only when the config lists auth methods.
+  private authentication: Authentication | undefined
 
   /** @internal Use `createClient(transport, config)`. */
   constructor(
@@ -252,8 +253,7 @@ export class Client {
   /** @internal Runs the opening handshake; rejects (and closes the transport) when joining fails. */
   async join(): Promise<void> {
     try {
-      const auth = this.config.auth ?? []
-      const hello = await this.helloMessage(auth)
+      const hello = await this.helloMessage()
       this.realmDetails = await new Promise<Dict>((resolve, reject) => {
         let timer: ReturnType<typeof setTimeout> | undefined
         const arm = () => {
@@ -269,7 +269,7 @@ export class Client {
           // WELCOME ends the handshake at once: what follows it belongs to the session.
           if (message[0] === MessageType.WELCOME) this.joinStep = undefined
           arm()
-          this.handshake(message, auth).then((details) => {
+          this.handshake(message).then((details) => {
             if (details === undefined) return
             clearTimeout(timer)
             resolve(details)
@@ -299,73 +299,48 @@ export class Client {
     }
   }
 
-  private async helloMessage(auth: AuthMethod[]): Promise<unknown[]> {
+  private async helloMessage(): Promise<unknown[]> {
     const { config } = this
     if (typeof config.realm !== 'string' || !isValidUri(config.realm)) {
       throw new InvalidArgumentError(`config.realm must be a valid URI, not ${JSON.stringify(config.realm)}`)
     }
     const details: Dict = { agent: AGENT, ...config.helloDetails }
     if (details.roles === undefined) details.roles = clientRoles()
-    if (auth.length > 0) details.authmethods = auth.map((method) => method.method)
-    const authid = config.authid ?? auth.find((method) => method.authid !== undefined)?.authid
-    if (authid !== undefined) details.authid = authid
-    this.announcedAuthid = authid
-    const extras = await Promise.all(auth.map((method) => method.authextra)).catch((error: Error) => {
-      throw new AuthenticationError('wamp.error.cannot_authenticate', { message: error.message })
-    })
-    const authextra = Object.assign({}, ...extras, config.authextra)
-    if (Object.keys(authextra).length > 0) details.authextra = authextra
+    const methods = config.auth ?? []
+    if (methods.length > 0) {
+      const { Authentication } = await import('./authentication.js')
+      this.authentication = new Authentication(methods, (message) => this.sendRaw(message))
+      await this.authentication.announce(details, config.authid, config.authextra)
+    } else {
+      if (config.authid !== undefined) details.authid = config.authid
+      if (config.authextra && Object.keys(config.authextra).length > 0) details.authextra = { ...config.authextra }
+    }
     return [MessageType.HELLO, config.realm, details]
   }
 
   /** One step of the opening handshake; resolves WELCOME.Details when joined. */
-  private async handshake(message: RouterToClientMessage, auth: AuthMethod[]): Promise<Dict | undefined> {
+  private async handshake(message: RouterToClientMessage): Promise<Dict | undefined> {
     switch (message[0]) {
       case MessageType.WELCOME: {
         const details = message[2]
         if (!details.roles || (!routerHasRole(details, 'broker') && !routerHasRole(details, 'dealer'))) {
           throw new ProtocolViolationError('WELCOME announces neither a broker nor a dealer role')
         }
-        const method = auth.find((m) => m.method === details.authmethod)
-        await this.authStep("the router's proof in WELCOME was refused", () => method?.verifyWelcome?.(details))
+        await this.authentication?.verify(details)
         this.id = message[1]
         return details
       }
-      case MessageType.CHALLENGE: {
-        const [, name, extra] = message
-        const method = auth.find((m) => m.method === name)
-        if (!method) {
-          // No handler for the router's choice: answer empty, the router will abort.
-          this.sendRaw([MessageType.AUTHENTICATE, '', {}])
-          return undefined
-        }
-        const response = await this.authStep(`the ${name} challenge could not be answered`, () =>
-          method.respond({ method: name, extra, authid: this.announcedAuthid }),
-        )
-        this.sendRaw([MessageType.AUTHENTICATE, response.signature, response.extra ?? {}])
+      case MessageType.CHALLENGE:
+        // Without auth methods, an empty answer: the router aborts with its reason.
+        if (this.authentication) await this.authentication.answer(message[1], message[2])
+        else this.sendRaw([MessageType.AUTHENTICATE, '', {}])
         return undefined
-      }
       case MessageType.ABORT: {
         const [, details, reason] = message
         throw isAuthReason(reason) ? new AuthenticationError(reason, details) : new RouterAbortError(reason, details)
       }
       default:
         throw new ProtocolViolationError(`${messageName(message[0])} before the session was established`)
-    }
-  }
-
-  /** Runs a step of an auth method; a failure ABORTs the handshake with a typed error. */
-  private async authStep<T>(what: string, step: () => T | Promise<T>): Promise<T> {
-    try {
-      return await step()
-    } catch (error) {
-      const message = `${what}: ${(error as Error).message}`
-      try {
-        this.sendRaw([MessageType.ABORT, { message }, ErrorUri.authenticationFailed])
-      } catch {
-        // The transport is gone; the rejection below says enough.
-      }
-      throw new AuthenticationError(ErrorUri.authenticationFailed, { message })
     }
   }
 
