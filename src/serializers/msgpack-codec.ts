@@ -26,7 +26,7 @@ let at = 0
 /**
  * Encodes a value as MessagePack. Integers within ±2^53 use the smallest int format, other
  * numbers float64; BigInt is written as int64/uint64; Uint8Array (and Buffer) as bin; Date as
- * the timestamp extension; `undefined` as nil; other objects as maps of their enumerable keys.
+ * the timestamp extension; `undefined` as nil; other objects as maps of their own enumerable keys.
  * @throws Error naming the value it cannot encode (function, symbol, non-finite number, Map,
  *   Set, Promise, ArrayBuffer, typed arrays other than Uint8Array, BigInt beyond 64 bits,
  *   invalid Date, nesting deeper than 256).
@@ -191,23 +191,12 @@ function writeObject(value: Record<string, unknown>, depth: number) {
       refuse(`a ${value.constructor.name}`)
     }
   }
-  // One pass over the keys: a fixmap header now, widened (the entries moved) if 16 or more.
-  const start = at++
-  let n = 0
-  for (const key in value) {
+  // Own enumerable keys, as JSON.stringify and @msgpack/msgpack take them (never inherited ones).
+  const keys = Object.keys(value)
+  header(keys.length, 0x80, 16, 0xdd)
+  for (const key of keys) {
     writeString(key)
     write(value[key], depth + 1)
-    n++
-  }
-  if (n < 16) out[start] = 0x80 + n
-  else {
-    const extra = n < 0x10000 ? 2 : 4
-    room(extra)
-    out.copyWithin(start + 1 + extra, start + 1, at)
-    const end = at + extra
-    at = start
-    header(n, 0x80, 16, 0xdd)
-    at = end
   }
 }
 
@@ -241,6 +230,9 @@ function writeDate(date: Date): void {
 const NO_BYTES = new Uint8Array(0)
 let input: Uint8Array = NO_BYTES
 let pos = 0
+const cache: (string | undefined)[] = new Array(1024)
+const scratch = new Uint8Array(8)
+const scratchView = new DataView(scratch.buffer)
 
 /**
  * Decodes one MessagePack value that fills the whole of `data` (a Uint8Array, Buffer or other
@@ -302,10 +294,11 @@ function read(depth: number): unknown {
   }
   if (byte < 0xca) return readExt(readInt(1 << (byte - 0xc7)))
   if (byte < 0xcc) {
-    // Floats are rare in WAMP: a DataView only for them.
+    // Copied to a scratch view: no DataView per frame.
     const width = byte === 0xca ? 4 : 8
-    const view = new DataView(input.buffer, input.byteOffset + take(width), width)
-    return width === 4 ? view.getFloat32(0) : view.getFloat64(0)
+    const start = take(width)
+    for (let i = 0; i < width; i++) scratch[i] = input[start + i]!
+    return width === 4 ? scratchView.getFloat32(0) : scratchView.getFloat64(0)
   }
   if (byte < 0xd0) return readInt(1 << (byte - 0xcc))
   if (byte < 0xd4) return readInt(1 << (byte - 0xd0), true)
@@ -319,13 +312,23 @@ function read(depth: number): unknown {
 function readString(n: number): string {
   const start = take(n)
   if (n < 16) {
-    // Short ASCII (most keys and URIs) without a TextDecoder call.
-    let text = ''
+    // Short ASCII (most keys and URIs) without a TextDecoder call, and the same keys again
+    // without building a string: a 1-way cache by hash, checked byte for byte.
+    let hash = n
     for (let i = start; i < pos; i++) {
       const code = input[i]!
       if (code > 0x7f) return textDecoder.decode(input.subarray(start, pos))
-      text += String.fromCharCode(code)
+      hash = (hash * 31 + code) & 1023
     }
+    const cached = cache[hash]
+    if (cached !== undefined && cached.length === n) {
+      let i = 0
+      while (i < n && cached.charCodeAt(i) === input[start + i]) i++
+      if (i === n) return cached
+    }
+    let text = ''
+    for (let i = start; i < pos; i++) text += String.fromCharCode(input[i]!)
+    cache[hash] = text
     return text
   }
   return textDecoder.decode(input.subarray(start, pos))
@@ -339,8 +342,8 @@ function checkContainer(n: number, itemSize: number, depth: number): void {
 
 function readArray(n: number, depth: number): unknown[] {
   checkContainer(n, 1, depth)
-  const items: unknown[] = []
-  for (let i = 0; i < n; i++) items.push(read(depth + 1))
+  const items: unknown[] = new Array(n)
+  for (let i = 0; i < n; i++) items[i] = read(depth + 1)
   return items
 }
 
