@@ -4,7 +4,7 @@
  * Any other extension type is refused on decode.
  */
 
-/** Nesting deeper than this is refused on encode; the same limit as inspect.ts (payload root at 1). */
+/** Nesting deeper than this is refused on encode: inspect.ts's limit (the message is level 0, its fields level 1). */
 const MAX_ENCODE_DEPTH = 256
 /** Nesting deeper than this is refused on decode, well before the call stack runs out. */
 const MAX_DECODE_DEPTH = 1000
@@ -118,7 +118,7 @@ function write(value: unknown, depth: number) {
         at += n
         return
       }
-      if (depth >= MAX_ENCODE_DEPTH) refuse('a value nested deeper than 256 levels (or circular)')
+      if (depth > MAX_ENCODE_DEPTH) refuse('a value nested deeper than 256 levels (or circular)')
       if (Array.isArray(value)) {
         const n = value.length
         header(n, 0x90, 16, 0xdb)

@@ -332,6 +332,19 @@ describe('MsgPack codec: input', () => {
   })
 })
 
+describe('MsgPack codec: nesting on encode', () => {
+  const nested = (levels: number): unknown => (levels === 0 ? 'leaf' : [nested(levels - 1)])
+
+  it('encodes a payload nested as deep as inspectMessage allows, and refuses one level more naming where', () => {
+    // inspectMessage refuses an array at payload depth 256: args[0] is depth 0.
+    const deepest = [70, 1, {}, [nested(255)]]
+    expect(unhex(toHex(msgpack.encode(deepest)))).toEqual(deepest)
+    const error = thrown(() => msgpack.encode([70, 1, {}, [nested(256)]]))
+    expect(error).toBeInstanceOf(SerializationError)
+    expect(error.message).toMatch(/^args\[0\](\[0\])+ is nested too deeply/)
+  })
+})
+
 describe('MsgPack codec: malformed input', () => {
   const sample = [
     70,
