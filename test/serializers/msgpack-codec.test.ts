@@ -1,0 +1,527 @@
+/**
+ * The MsgPack codec of our own (src/serializers/msgpack-codec.ts): exact bytes at every format
+ * boundary, UTF-8, input views, malformed input, and @msgpack/msgpack as an oracle both ways.
+ */
+
+import { isDeepStrictEqual } from 'node:util'
+import { Decoder, Encoder } from '@msgpack/msgpack'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { SerializationError } from '../../src/protocol/errors.js'
+import { isWideInteger, mapLeaves } from '../../src/serializers/inspect.js'
+import { msgpackSerializer as msgpack } from '../../src/serializers/msgpack.js'
+import { decodeMsgPack as decode, encodeMsgPack as encode } from '../../src/serializers/msgpack-codec.js'
+import { fromHex, thrown, toHex } from './vectors.js'
+
+const hex = (value: unknown) => toHex(encode(value))
+const unhex = (text: string) => decode(fromHex(text.replaceAll(' ', '')))
+
+/** What the serializer did before this codec: @msgpack/msgpack, with integers beyond 32 bits as BigInt. */
+const oracleEncoder = new Encoder({ useBigInt64: true })
+const oracleEncode = (value: unknown) =>
+  oracleEncoder.encode(
+    mapLeaves(value, (leaf) => (typeof leaf === 'number' && isWideInteger(leaf) ? BigInt(leaf) : leaf)),
+  )
+const oracleDecoder = new Decoder({ useBigInt64: false })
+const oracleDecode = (bytes: Uint8Array) => oracleDecoder.decode(bytes)
+
+describe('MsgPack codec: integers', () => {
+  it.each([
+    [0, '00'],
+    [127, '7f'],
+    [128, 'cc80'],
+    [255, 'ccff'],
+    [256, 'cd0100'],
+    [65535, 'cdffff'],
+    [65536, 'ce00010000'],
+    [2 ** 32 - 1, 'ceffffffff'],
+    [2 ** 32, 'cf0000000100000000'],
+    [2 ** 53 - 1, 'cf001fffffffffffff'],
+    [2 ** 53, 'cf0020000000000000'],
+    [-1, 'ff'],
+    [-32, 'e0'],
+    [-33, 'd0df'],
+    [-128, 'd080'],
+    [-129, 'd1ff7f'],
+    [-32768, 'd18000'],
+    [-32769, 'd2ffff7fff'],
+    [-(2 ** 31), 'd280000000'],
+    [-(2 ** 31) - 1, 'd3ffffffff7fffffff'],
+    [-(2 ** 32), 'd3ffffffff00000000'],
+    [-(2 ** 53), 'd3ffe0000000000000'],
+  ])('encodes %d as %s, which decodes back', (value, bytes) => {
+    expect(hex(value)).toBe(bytes)
+    expect(unhex(bytes)).toBe(value)
+  })
+
+  it('writes -0 as the integer 0, as @msgpack/msgpack did', () => {
+    expect(hex(-0)).toBe('00')
+  })
+
+  it.each([
+    [1.5, 'cb3ff8000000000000'],
+    [2 ** 53 + 2, 'cb4340000000000001'],
+    [-(2 ** 53) - 2, 'cbc340000000000001'],
+    [2 ** 64, 'cb43f0000000000000'],
+    [Number.MIN_VALUE, 'cb0000000000000001'],
+  ])('encodes %d, not an integer within ±2^53, as float64 %s', (value, bytes) => {
+    expect(hex(value)).toBe(bytes)
+    expect(unhex(bytes)).toBe(value)
+  })
+
+  it.each([
+    ['ca3fc00000', 1.5],
+    ['cc00', 0],
+    ['cd0001', 1],
+    ['ce00000001', 1],
+    ['cf0000000000000001', 1],
+    ['d0ff', -1],
+    ['d1ffff', -1],
+    ['d2ffffffff', -1],
+    ['d3ffffffffffffffff', -1],
+    ['d07f', 127],
+    ['d17fff', 32767],
+    ['d27fffffff', 2 ** 31 - 1],
+    ['d37fffffffffffffff', 2 ** 63],
+    ['d38000000000000000', -(2 ** 63)],
+    ['cfffffffffffffffff', 2 ** 64],
+    // Beyond 2^53, rounded the way @msgpack/msgpack does (high * 2^32 + low): a number, never a BigInt.
+    ['cf0020000000000001', 2 ** 53],
+    ['cf0020000000000003', 2 ** 53 + 4],
+  ])('decodes %s as %d', (bytes, value) => {
+    expect(unhex(bytes)).toBe(value)
+    expect(unhex(bytes)).toBe(oracleDecode(fromHex(bytes)))
+  })
+
+  it.each([
+    [0n, 'cf0000000000000000'],
+    [2n ** 64n - 1n, 'cfffffffffffffffff'],
+    [-1n, 'd3ffffffffffffffff'],
+    [-(2n ** 63n), 'd38000000000000000'],
+  ])('encodes the BigInt %s as %s', (value, bytes) => {
+    expect(hex(value)).toBe(bytes)
+  })
+
+  it.each([2n ** 64n, -(2n ** 63n) - 1n])('refuses the BigInt %s, beyond 64 bits, naming it', (value) => {
+    expect(() => encode([value])).toThrow(`the BigInt ${value} (beyond 64 bits) cannot be encoded`)
+    const error = thrown(() => msgpack.encode([70, 1, {}, [value]]))
+    expect(error).toBeInstanceOf(SerializationError)
+    expect(error.message).toMatch(/^the message cannot be encoded as MsgPack: the BigInt -?\d+ \(beyond 64 bits\)/)
+  })
+})
+
+describe('MsgPack codec: str, bin, array and map headers', () => {
+  it.each([
+    [0, 'a0'],
+    [31, 'bf'],
+    [32, 'd920'],
+    [63, 'd93f'],
+    [64, 'd940'],
+    [255, 'd9ff'],
+    [256, 'da0100'],
+    [65535, 'daffff'],
+    [65536, 'db00010000'],
+  ])('an ASCII string of %d bytes starts with %s', (length, head) => {
+    const text = 'abcdefghij'.repeat(6554).slice(0, length)
+    const bytes = encode(text)
+    expect(toHex(bytes.subarray(0, head.length / 2))).toBe(head)
+    expect(bytes.length).toBe(head.length / 2 + length)
+    expect(decode(bytes)).toBe(text)
+  })
+
+  it.each([
+    ['é × 15', 'é'.repeat(15), 'be'],
+    ['é × 15 + a', `${'é'.repeat(15)}a`, 'bf'],
+    ['é × 16', 'é'.repeat(16), 'd920'],
+    ['€ × 85', '€'.repeat(85), 'd9ff'],
+    ['€ × 85 + a', `${'€'.repeat(85)}a`, 'da0100'],
+    ['€ × 21845', '€'.repeat(21845), 'daffff'],
+    ['€ × 21845 + a', `${'€'.repeat(21845)}a`, 'db00010000'],
+  ])('the non-ASCII string %s has its UTF-8 length in its header %s', (_, text, head) => {
+    const bytes = encode(text)
+    expect(toHex(bytes.subarray(0, head.length / 2))).toBe(head)
+    expect(bytes.subarray(head.length / 2)).toEqual(new TextEncoder().encode(text))
+    expect(decode(bytes)).toBe(text)
+    expect(bytes).toEqual(oracleEncode(text))
+  })
+
+  it.each([
+    [0, 'c400'],
+    [255, 'c4ff'],
+    [256, 'c50100'],
+    [65535, 'c5ffff'],
+    [65536, 'c600010000'],
+  ])('bytes of length %d start with %s', (length, head) => {
+    const bytes = new Uint8Array(length).map((_, i) => i * 7)
+    const encoded = encode(bytes)
+    expect(toHex(encoded.subarray(0, head.length / 2))).toBe(head)
+    expect(encoded.subarray(head.length / 2)).toEqual(bytes)
+    const decoded = decode(encoded) as Uint8Array
+    expect(decoded).toEqual(bytes)
+    expect(Object.getPrototypeOf(decoded)).toBe(Uint8Array.prototype)
+  })
+
+  it.each([
+    [0, '90'],
+    [15, '9f'],
+    [16, 'dc0010'],
+    [65535, 'dcffff'],
+    [65536, 'dd00010000'],
+  ])('an array of %d items starts with %s', (length, head) => {
+    const items = Array.from({ length }, (_, i) => i % 100)
+    const encoded = encode(items)
+    expect(toHex(encoded.subarray(0, head.length / 2))).toBe(head)
+    expect(encoded).toEqual(oracleEncode(items))
+    expect(decode(encoded)).toEqual(items)
+  })
+
+  it.each([
+    [0, '80'],
+    [15, '8f'],
+    [16, 'de0010'],
+    [65535, 'deffff'],
+    [65536, 'df00010000'],
+  ])('a map of %d entries starts with %s', (size, head) => {
+    const map = Object.fromEntries(Array.from({ length: size }, (_, i) => [`k${i}`, i % 3 ? 'v' : [i]]))
+    const encoded = encode([1, map, 'after'])
+    expect(toHex(encoded.subarray(2, 2 + head.length / 2))).toBe(head)
+    expect(encoded).toEqual(oracleEncode([1, map, 'after']))
+    expect(decode(encoded)).toEqual([1, map, 'after'])
+  })
+
+  it('writes nil, booleans, and undefined as nil (in arrays and maps), as before', () => {
+    expect(hex([null, true, false, undefined])).toBe('94c0c3c2c0')
+    expect(hex({ a: undefined })).toBe('81a161c0')
+    // biome-ignore lint/suspicious/noSparseArray: a hole is written as nil
+    expect(hex([1, , 2])).toBe('9301c002')
+  })
+
+  it('writes a Buffer as bin and any object as a map of its enumerable keys', () => {
+    expect(hex(Buffer.from('ab'))).toBe('c4026162')
+    class Point {
+      constructor(
+        readonly x: number,
+        readonly y: number,
+      ) {}
+    }
+    expect(hex(new Point(1, 2))).toBe('82a17801a17902')
+    expect(hex(Object.create(null))).toBe('80')
+    // Own keys only: an enumerable key inherited (say, from a polluted prototype) is not sent.
+    expect(hex(Object.assign(Object.create({ inherited: 1 }), { own: 2 }))).toBe('81a36f776e02')
+  })
+})
+
+describe('MsgPack codec: UTF-8', () => {
+  it.each([
+    ['ASCII', 'com.example.procedure'],
+    ['two-byte', 'Grüße, Zoë'],
+    ['three-byte', '日本語のテキスト€'],
+    ['four-byte (surrogate pairs)', '𝄞 music 😀 emoji'],
+    ['a leading byte-order mark', '\ufeffkept'],
+    ['NUL and controls', '\0\u0001\u007f'],
+    ['long mixed', `${'a'.repeat(100)}é${'😀'.repeat(40)}`],
+  ])('%s text is written as TextEncoder writes it and read back', (_, text) => {
+    const bytes = encode(text)
+    const utf8 = new TextEncoder().encode(text)
+    expect(bytes.subarray(bytes.length - utf8.length)).toEqual(utf8)
+    expect(decode(bytes)).toBe(text)
+    expect(oracleDecode(bytes)).toBe(text)
+  })
+
+  it.each([
+    ['a lone high surrogate', '\ud800'],
+    ['a lone low surrogate', 'x\udc00y'],
+    ['a reversed pair', '\ude00\ud83d'],
+    ['a lone surrogate in long text', `${'a'.repeat(70)}\ud800`],
+  ])('%s becomes U+FFFD, as TextEncoder writes it', (_, text) => {
+    const bytes = encode(text)
+    const utf8 = new TextEncoder().encode(text)
+    expect(bytes.subarray(bytes.length - utf8.length)).toEqual(utf8)
+    expect(decode(bytes)).toBe(new TextDecoder().decode(utf8))
+  })
+
+  it('reads invalid UTF-8 as TextDecoder does (U+FFFD), in short and long strings', () => {
+    expect(unhex('a3 61ff62')).toBe('a\ufffdb')
+    expect(unhex('a2 c328')).toBe('\ufffd(')
+    const long = new Uint8Array([0xd9, 40, ...new Uint8Array(39).fill(0x61), 0xe2])
+    expect(decode(long)).toBe(`${'a'.repeat(39)}\ufffd`)
+  })
+})
+
+describe('MsgPack codec: Date (the timestamp extension -1, as @msgpack/msgpack wrote and read it)', () => {
+  it.each([
+    [0, 'd6ff00000000'],
+    [1000 * (2 ** 32 - 1), 'd6ffffffffff'],
+    [1, 'd7ff003d090000000000'],
+    [1000 * 2 ** 32, 'd7ff0000000100000000'],
+    [-1, 'c70cff3b8b87c0ffffffffffffffff'],
+    [1000 * 2 ** 34, 'c70cff000000000000000400000000'],
+    [Date.UTC(2030, 0, 2, 3, 4, 5, 678), undefined],
+    [-Date.UTC(3000, 0, 1), undefined],
+  ])('writes the Date at %d ms as the oracle does and reads it back', (ms, bytes) => {
+    const date = new Date(ms)
+    const encoded = encode(date)
+    expect(encoded).toEqual(oracleEncoder.encode(date))
+    if (bytes) expect(toHex(encoded)).toBe(bytes)
+    expect(decode(encoded)).toEqual(date)
+  })
+
+  it('refuses an invalid Date', () => {
+    expect(() => msgpack.encode([70, 1, {}, [new Date(Number.NaN)]])).toThrow(
+      /^the message cannot be encoded as MsgPack: an invalid Date/,
+    )
+  })
+
+  it('refuses any other extension type, naming it', () => {
+    expect(() => unhex('d40500')).toThrow('the MsgPack extension type 5 is not supported')
+    expect(() => unhex('c70180 00')).toThrow('the MsgPack extension type -128 is not supported')
+    expect(() => unhex('d5ff0000')).toThrow('a MsgPack timestamp of 2 bytes (expected 4, 8 or 12)')
+  })
+})
+
+describe('MsgPack codec: input', () => {
+  const frame = '94 2e 01 80 93 a26869 c40201ff 81a16bcb3ff8000000000000'.replaceAll(' ', '')
+  const message = [46, 1, {}, ['hi', Uint8Array.of(1, 255), { k: 1.5 }]]
+
+  it('reads a Buffer at a nonzero offset of a larger pool, and returns bytes as plain copies', () => {
+    const pool = Buffer.alloc(64, 0xc1)
+    const bytes = Buffer.from(frame, 'hex')
+    bytes.copy(pool, 13)
+    const view = pool.subarray(13, 13 + bytes.length)
+    expect(view.byteOffset).toBe(13)
+    const decoded = decode(view) as [number, number, object, [string, Uint8Array, object]]
+    expect(decoded).toEqual(message)
+    expect(Object.getPrototypeOf(decoded[3][1])).toBe(Uint8Array.prototype)
+    pool.fill(0)
+    expect(decoded[3][1]).toEqual(Uint8Array.of(1, 255))
+  })
+
+  it('reads an ArrayBuffer and a view of another type', () => {
+    const bytes = fromHex(frame)
+    expect(decode(bytes.slice().buffer)).toEqual(message)
+    const padded = new Uint8Array(bytes.length + 8)
+    padded.set(bytes, 8)
+    expect(decode(new DataView(padded.buffer, 8))).toEqual(message)
+  })
+
+  it('returns each message in its own buffer, untouched by later messages', () => {
+    const first = encode(['first', 1])
+    const second = encode(['second', 2])
+    expect(first.buffer).not.toBe(second.buffer)
+    expect(decode(first)).toEqual(['first', 1])
+    expect(first.byteOffset).toBe(0)
+    expect(first.buffer.byteLength).toBe(first.length)
+  })
+
+  it('grows for a large message and still encodes small ones after', () => {
+    const big = ['x'.repeat(1_500_000), new Uint8Array(1_000_000).fill(7)]
+    const [text, bytes] = decode(encode(big)) as [string, Uint8Array]
+    expect(text === big[0]).toBe(true)
+    expect(Buffer.compare(bytes, big[1] as Uint8Array)).toBe(0)
+    expect(hex([1, 'a'])).toBe('9201a161')
+  })
+
+  it('encodes a message whose getter encodes another one', () => {
+    const payload = {
+      get inner() {
+        return toHex(encode(['nested', 2 ** 40]))
+      },
+    }
+    const outer = decode(encode([1, payload, 'tail'])) as [number, { inner: string }, string]
+    expect(outer).toEqual([1, { inner: toHex(oracleEncode(['nested', 2 ** 40])) }, 'tail'])
+  })
+})
+
+describe('MsgPack codec: nesting on encode', () => {
+  const nested = (levels: number): unknown => (levels === 0 ? 'leaf' : [nested(levels - 1)])
+
+  it('encodes a payload nested as deep as inspectMessage allows, and refuses one level more naming where', () => {
+    // inspectMessage refuses an array at payload depth 256: args[0] is depth 0.
+    const deepest = [70, 1, {}, [nested(255)]]
+    expect(unhex(toHex(msgpack.encode(deepest)))).toEqual(deepest)
+    const error = thrown(() => msgpack.encode([70, 1, {}, [nested(256)]]))
+    expect(error).toBeInstanceOf(SerializationError)
+    expect(error.message).toMatch(/^args\[0\](\[0\])+ is nested too deeply/)
+  })
+})
+
+describe('MsgPack codec: malformed input', () => {
+  const sample = [
+    70,
+    2 ** 53,
+    { receive_progress: true, 'é€😀': -(2 ** 40) },
+    ['text', 'x'.repeat(300), Uint8Array.of(1, 2, 3), 1.5, -1, null, [[]], new Date(1)],
+  ]
+
+  it('throws "truncated" when the data is cut at any byte', () => {
+    const bytes = encode(sample)
+    expect(decode(bytes)).toEqual(sample)
+    for (let cut = 0; cut < bytes.length; cut++) {
+      expect(() => decode(bytes.subarray(0, cut)), `cut at ${cut}`).toThrow(/^truncated MsgPack data/)
+    }
+  })
+
+  it('throws on bytes after the value', () => {
+    expect(() => unhex('910100')).toThrow('1 byte(s) after the MsgPack value')
+  })
+
+  it('throws on the never-used byte 0xc1', () => {
+    expect(() => unhex('92 01 c1')).toThrow('the byte 0xc1 at 2 is never used in MsgPack')
+  })
+
+  it('refuses a huge count in a short frame without allocating for it', () => {
+    expect(() => unhex('ddffffffff')).toThrow(/^truncated/)
+    expect(() => unhex('dfffffffff 01')).toThrow(/^truncated/)
+    expect(() => unhex('dbffffffff 61')).toThrow(/^truncated/)
+    expect(() => unhex('c6ffffffff 61')).toThrow(/^truncated/)
+  })
+
+  it('reads 1000 levels of nesting and refuses more', () => {
+    const deep = (levels: number) => new Uint8Array([...new Uint8Array(levels).fill(0x91), 0xc0])
+    expect(() => decode(deep(1000))).not.toThrow()
+    expect(() => decode(deep(1001))).toThrow('MsgPack data nested deeper than 1000 levels')
+    expect(() => decode(new Uint8Array(100_000).fill(0x81))).toThrow(/nested deeper|truncated/)
+  })
+
+  it('reads number keys as their decimal text, as @msgpack/msgpack did', () => {
+    expect(unhex('83 01c0 ffc3 cb3ff8000000000000c2')).toEqual({ '1': null, '-1': true, '1.5': false })
+    expect(unhex('83 01c0 ffc3 cb3ff8000000000000c2')).toEqual(oracleDecode(fromHex('8301c0ffc3cb3ff8000000000000c2')))
+  })
+
+  it.each([
+    ['nil', '81 c0 01'],
+    ['boolean', '81 c3 01'],
+    ['object', '81 90 01'],
+    ['object', '81 80 01'],
+    ['object', '81 c40161 01'],
+  ])('refuses a %s map key', (type, bytes) => {
+    expect(() => unhex(bytes)).toThrow(`a MsgPack map key must be a string or a number, not ${type}`)
+  })
+
+  it('refuses a __proto__ key, also inside a nested map, without touching prototypes', () => {
+    expect(() => unhex('81 a95f5f70726f746f5f5f 80')).toThrow('The key __proto__ is not allowed')
+    expect(() => unhex('91 81 a161 81 a95f5f70726f746f5f5f 81 a170c3')).toThrow('The key __proto__ is not allowed')
+    expect(Object.hasOwn(Object.prototype, 'p')).toBe(false)
+  })
+
+  it('decodes again after a failure', () => {
+    expect(() => unhex('9301')).toThrow()
+    expect(unhex('9201a161')).toEqual([1, 'a'])
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// @msgpack/msgpack as the oracle.
+
+const text = fc.string({ unit: 'binary', maxLength: 80 })
+const integer = fc.oneof(
+  fc.integer({ min: -(2 ** 31), max: 2 ** 32 }),
+  fc.maxSafeInteger(),
+  fc.integer({ min: -2000, max: 70000 }),
+  fc.constantFrom(
+    2 ** 53,
+    -(2 ** 53),
+    2 ** 32,
+    2 ** 32 - 1,
+    -(2 ** 31) - 1,
+    -33,
+    -32,
+    127,
+    128,
+    255,
+    256,
+    65535,
+    65536,
+  ),
+)
+const value: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', maxDepth: 5 },
+    fc.constant(null),
+    fc.boolean(),
+    integer,
+    fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => !Object.is(d, -0)),
+    text,
+    fc.uint8Array({ maxLength: 300 }),
+    fc.array(tie('value'), { maxLength: 20 }),
+    fc.dictionary(
+      text.filter((k) => k !== '__proto__'),
+      tie('value'),
+      { maxKeys: 20 },
+    ),
+  ),
+})).value
+
+/** The value as it comes back: 64-bit integers beyond 2^53 are numbers. */
+const numbers = (v: unknown) => mapLeaves(v, (leaf) => (typeof leaf === 'bigint' ? Number(leaf) : leaf))
+
+describe('MsgPack codec against @msgpack/msgpack', () => {
+  it('writes the very bytes the serializer wrote before (smallest forms; wide integers as ints)', () => {
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(toHex(encode(v))).toBe(toHex(oracleEncode(v)))
+      }),
+      { numRuns: 500 },
+    )
+  })
+
+  it('writes what @msgpack/msgpack reads, and reads what it writes, to the same values', () => {
+    const plain = new Encoder()
+    const float32 = new Encoder({ forceFloat32: true })
+    const bigints = new Encoder({ useBigInt64: true })
+    fc.assert(
+      fc.property(value, fc.boolean(), (v, wide) => {
+        const ours = encode(v)
+        expect(oracleDecode(ours)).toEqual(decode(ours))
+        expect(decode(ours)).toEqual(v)
+        for (const encoder of [plain, float32]) {
+          const theirs = encoder.encode(v)
+          expect(decode(theirs)).toEqual(oracleDecode(theirs))
+        }
+        if (wide) {
+          const withBigInts = mapLeaves(v, (leaf) =>
+            typeof leaf === 'number' && Number.isInteger(leaf) && Math.abs(leaf) <= 2 ** 53 ? BigInt(leaf) : leaf,
+          )
+          const theirs = bigints.encode(withBigInts)
+          expect(decode(theirs)).toEqual(v)
+          expect(toHex(encode(withBigInts))).toBe(toHex(theirs))
+          expect(decode(encode(withBigInts))).toEqual(numbers(withBigInts))
+        }
+      }),
+      { numRuns: 500 },
+    )
+  })
+
+  it('reads damaged data as @msgpack/msgpack does, or throws where it throws', () => {
+    fc.assert(
+      fc.property(value, fc.nat(), fc.nat(255), fc.constantFrom('cut', 'set', 'insert'), (v, at, byte, how) => {
+        const bytes = encode(v)
+        const i = at % bytes.length
+        const damaged =
+          how === 'cut'
+            ? bytes.subarray(0, i)
+            : how === 'set'
+              ? bytes.map((b, j) => (j === i ? byte : b))
+              : new Uint8Array([...bytes.subarray(0, i), byte, ...bytes.subarray(i)])
+        let expected: unknown
+        try {
+          expected = oracleDecode(damaged)
+        } catch {
+          expect(() => decode(damaged)).toThrow()
+          return
+        }
+        // Where the oracle reads an extension other than the timestamp (an ExtData) we refuse it.
+        let actual: unknown
+        try {
+          actual = decode(damaged)
+        } catch (error) {
+          expect(String(error)).toMatch(/extension type|timestamp of/)
+          return
+        }
+        // Invalid UTF-8 reads as U+FFFD (TextDecoder), where @msgpack/msgpack kept stray bytes as Latin-1.
+        if (!isDeepStrictEqual(actual, expected)) expect(JSON.stringify(actual)).toContain('\ufffd')
+      }),
+      { numRuns: 2000 },
+    )
+  })
+})
