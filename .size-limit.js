@@ -54,7 +54,7 @@ function check(name, { path = CLIENT, imports, ignore = [], lazy = [], gzip, bro
 }
 
 const jsonOnly = {
-  ignore: ['@msgpack/msgpack', '@noble/hashes'],
+  ignore: ['@noble/hashes'],
   lazy: ['callee', 'progress', 'authentication', 'msgpack', 'rawsocket'],
 }
 
@@ -74,9 +74,9 @@ export default [
     gzip: '13 kB',
     brotli: '12 kB',
   }),
-  ...check('(b) (a) + MsgPack', {
+  ...check('(b) (a) + MsgPack, loaded when asked for', {
     imports: '{ connect }',
-    ignore: ['@noble/hashes'],
+    ignore: jsonOnly.ignore,
     lazy: ['callee', 'progress', 'authentication', 'rawsocket'],
     gzip: '19 kB',
     brotli: '17 kB',
@@ -108,7 +108,6 @@ export default [
   ),
   ...check('(d) auth: scram with argon2id and pbkdf2, with (a)', {
     imports: '{ connect, scram }',
-    ignore: ['@msgpack/msgpack'],
     lazy: withoutAuthentication,
     gzip: '22 kB',
     brotli: '20 kB',
