@@ -9,15 +9,32 @@ export const isDict = (v: unknown): v is Dict =>
 
 type Field = 'id' | 'id0' | 'int' | 'dict' | 'string' | 'args' | 'kwargs'
 
-const checks: Record<Field, [(value: unknown) => boolean, string]> = {
-  id: [isId, 'an integer in [1, 2^53]'],
+const descriptions: Record<Field, string> = {
+  id: 'an integer in [1, 2^53]',
   // UNSUBSCRIBED/UNREGISTERED use request 0 when the router revokes on its own.
-  id0: [(v) => v === 0 || isId(v), 'an integer in [0, 2^53]'],
-  int: [(v) => typeof v === 'number' && Number.isInteger(v), 'an integer'],
-  dict: [isDict, 'a dictionary'],
-  string: [(v) => typeof v === 'string', 'a string'],
-  args: [Array.isArray, 'a list'],
-  kwargs: [isDict, 'a dictionary'],
+  id0: 'an integer in [0, 2^53]',
+  int: 'an integer',
+  dict: 'a dictionary',
+  string: 'a string',
+  args: 'a list',
+  kwargs: 'a dictionary',
+}
+
+/** True when `value` is a field of this kind. */
+function fits(kind: Field, value: unknown): boolean {
+  switch (kind) {
+    case 'id':
+      return isId(value)
+    case 'id0':
+      return value === 0 || isId(value)
+    case 'int':
+      return Number.isInteger(value)
+    case 'string':
+      return typeof value === 'string'
+    case 'args':
+      return Array.isArray(value)
+  }
+  return isDict(value)
 }
 
 /** The fields after a message's type code; the last `optional` ones may be absent. */
@@ -41,19 +58,19 @@ export function checkShape<T>(message: unknown, shapes: ReadonlyMap<number, Mess
   }
   const code = message[0]
   const layout = typeof code === 'number' ? shapes.get(code) : undefined
-  const name = messageName(code)
-  if (!layout) throw new ProtocolViolationError(`a ${receiver} does not accept ${name} messages`)
+  if (!layout) throw new ProtocolViolationError(`a ${receiver} does not accept ${messageName(code)} messages`)
   const max = layout.fields.length
   const min = max - layout.optional
   if (message.length - 1 < min || message.length - 1 > max) {
     throw new ProtocolViolationError(
-      `${name} must have ${min === max ? min : `${min} to ${max}`} fields after its type`,
+      `${messageName(code)} must have ${min === max ? min : `${min} to ${max}`} fields after its type`,
     )
   }
   for (let i = 1; i < message.length; i++) {
     const [field, kind] = layout.fields[i - 1]!
-    const [check, description] = checks[kind]
-    if (!check(message[i])) throw new ProtocolViolationError(`${name}: ${field} must be ${description}`)
+    if (!fits(kind, message[i])) {
+      throw new ProtocolViolationError(`${messageName(code)}: ${field} must be ${descriptions[kind]}`)
+    }
   }
   return message as T
 }
