@@ -18,8 +18,8 @@ export interface WebSocketLike {
   onmessage: ((event: { data: unknown }) => void) | null
   /** `ws` (Node) only: sends a ping frame. With `on('pong')` it drives the liveness check. */
   ping?(data?: Uint8Array): void
-  /** `ws` (Node) only: event listeners; the transport listens to `pong`. */
-  on?(event: 'pong', listener: (data: unknown) => void): unknown
+  /** `ws` (Node) only: event listeners; the transport listens to `message` (instead of `onmessage`) and `pong`. */
+  on?(event: 'message' | 'pong', listener: (data: unknown, isBinary: boolean) => void): unknown
   /** `ws` (Node) only: drops the connection without a closing handshake. */
   terminate?(): void
 }
@@ -119,10 +119,18 @@ class WebSocketTransport implements Transport {
     socket.onerror = (event) => {
       this.lastError = new ConnectionLostError(`WebSocket error: ${describeError(event)}`, { cause: event.error })
     }
-    socket.onmessage = (event) => this.receive(event.data)
     if (typeof socket.ping === 'function' && typeof socket.on === 'function') {
+      // `ws`: its own event skips the MessageEvent that `onmessage` builds for every frame.
+      socket.on('message', (data, isBinary) =>
+        deliverFrame(serializer, this.receiver, isBinary ? asBytes(data) : (data as object).toString()),
+      )
       socket.on('pong', () => this.settlePongs())
       this.ping = () => this.sendPing()
+    } else {
+      socket.onmessage = (event) => {
+        const data = event.data
+        deliverFrame(serializer, this.receiver, typeof data === 'string' ? data : asBytes(data))
+      }
     }
   }
 
@@ -146,10 +154,6 @@ class WebSocketTransport implements Transport {
       if (error) waiter.reject(error)
       else waiter.resolve()
     }
-  }
-
-  private receive(data: unknown): void {
-    deliverFrame(this.serializer, this.receiver, typeof data === 'string' ? data : asBytes(data))
   }
 
   send(message: readonly unknown[]): void {
