@@ -214,6 +214,30 @@ describe('WebSocket transport frames (Node, ws)', () => {
     return { transport, messages, errors }
   }
 
+  it('messages sent in one tick leave in one write, in order, once the tick ends', async () => {
+    const { transport } = await openRecording('json')
+    const socket = router!.sockets[0]!
+    const reads: number[] = []
+    // The router's side of the TCP connection: how many reads carry the frames.
+    ;(socket as unknown as { _socket: NodeJS.EventEmitter })._socket.on('data', (chunk: Buffer) =>
+      reads.push(chunk.length),
+    )
+    const raw = (transport as unknown as { socket: { _socket: { writableCorked: number } } }).socket._socket
+    for (let i = 1; i <= 50; i++) transport.send([16, i, {}, 'test.topic', [i]])
+    // Held back until the end of the tick…
+    expect(raw.writableCorked).toBe(1)
+    await new Promise((resolve) => process.nextTick(resolve))
+    expect(raw.writableCorked).toBe(0)
+    // …then written together.
+    await expect.poll(() => router!.received.length).toBe(50)
+    expect(router!.received.map((m) => m[1])).toEqual(Array.from({ length: 50 }, (_, i) => i + 1))
+    expect(reads.length).toBeLessThan(5)
+    // A later tick corks again.
+    transport.send([16, 51, {}, 'test.topic', [51]])
+    expect(raw.writableCorked).toBe(1)
+    await expect.poll(() => router!.received.length).toBe(51)
+  })
+
   it.each(['json', 'msgpack'] as const)(
     'frames from the router reach the receiver decoded (%s), bytes as plain Uint8Arrays',
     async (serialization) => {
