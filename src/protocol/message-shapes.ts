@@ -9,32 +9,22 @@ export const isDict = (v: unknown): v is Dict =>
 
 type Field = 'id' | 'id0' | 'int' | 'dict' | 'string' | 'args' | 'kwargs'
 
-const descriptions: Record<Field, string> = {
-  id: 'an integer in [1, 2^53]',
-  // UNSUBSCRIBED/UNREGISTERED use request 0 when the router revokes on its own.
-  id0: 'an integer in [0, 2^53]',
-  int: 'an integer',
-  dict: 'a dictionary',
-  string: 'a string',
-  args: 'a list',
-  kwargs: 'a dictionary',
-}
-
-/** True when `value` is a field of this kind. */
-function fits(kind: Field, value: unknown): boolean {
+/** What a field of this kind must be, when `value` is not one; '' when it is. */
+function misfit(kind: Field, value: unknown): string {
   switch (kind) {
     case 'id':
-      return isId(value)
+      return isId(value) ? '' : 'an integer in [1, 2^53]'
     case 'id0':
-      return value === 0 || isId(value)
+      // UNSUBSCRIBED/UNREGISTERED use request 0 when the router revokes on its own.
+      return value === 0 || isId(value) ? '' : 'an integer in [0, 2^53]'
     case 'int':
-      return Number.isInteger(value)
+      return Number.isInteger(value) ? '' : 'an integer'
     case 'string':
-      return typeof value === 'string'
+      return typeof value === 'string' ? '' : 'a string'
     case 'args':
-      return Array.isArray(value)
+      return Array.isArray(value) ? '' : 'a list'
   }
-  return isDict(value)
+  return isDict(value) ? '' : 'a dictionary'
 }
 
 /** The fields after a message's type code; the last `optional` ones may be absent. */
@@ -68,9 +58,8 @@ export function checkShape<T>(message: unknown, shapes: ReadonlyMap<number, Mess
   }
   for (let i = 1; i < message.length; i++) {
     const [field, kind] = layout.fields[i - 1]!
-    if (!fits(kind, message[i])) {
-      throw new ProtocolViolationError(`${messageName(code)}: ${field} must be ${descriptions[kind]}`)
-    }
+    const wanted = misfit(kind, message[i])
+    if (wanted) throw new ProtocolViolationError(`${messageName(code)}: ${field} must be ${wanted}`)
   }
   return message as T
 }
