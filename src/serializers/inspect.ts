@@ -39,8 +39,15 @@ function walk(value: unknown, path: string | undefined, forJson: boolean, depth:
   if (value === null) return 0
   // A plain object or a list skips the checks for bytes and other objects.
   const proto = Object.getPrototypeOf(value)
-  const plain = proto === Object.prototype || proto === Array.prototype
-  if (!plain && value instanceof Uint8Array) return HAS_BYTES
+  if (proto !== Object.prototype && proto !== Array.prototype) {
+    if (value instanceof Uint8Array) return HAS_BYTES
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+      return fail(path, `is an ${value.constructor.name}; send binary data as a Uint8Array`)
+    }
+    if (value instanceof Map || value instanceof Set || value instanceof Promise) {
+      return fail(path, `is a ${value.constructor.name}, which cannot be serialized`)
+    }
+  }
   if (depth >= MAX_DEPTH) return fail(path, 'is nested too deeply (or refers to itself)')
   let flags = 0
   if (Array.isArray(value)) {
@@ -50,14 +57,6 @@ function walk(value: unknown, path: string | undefined, forJson: boolean, depth:
       flags |= item
     }
     return flags
-  }
-  if (!plain) {
-    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
-      return fail(path, `is an ${value.constructor.name}; send binary data as a Uint8Array`)
-    }
-    if (value instanceof Map || value instanceof Set || value instanceof Promise) {
-      return fail(path, `is a ${value.constructor.name}, which cannot be serialized`)
-    }
   }
   for (const key in value as Record<string, unknown>) {
     const item = walk(
