@@ -102,12 +102,6 @@ class WebSocketTransport implements Transport {
   private closingLocally = false
   private lastError: Error | undefined
   private pongWaiters: { resolve(): void; reject(error: Error): void }[] = []
-  /** The Node socket held corked until the end of this tick (`ws` only). */
-  private corked: Corkable | undefined
-  private readonly uncork = () => {
-    this.corked?.uncork()
-    this.corked = undefined
-  }
 
   constructor(
     private readonly socket: WebSocketLike,
@@ -125,18 +119,15 @@ class WebSocketTransport implements Transport {
     socket.onerror = (event) => {
       this.lastError = new ConnectionLostError(`WebSocket error: ${describeError(event)}`, { cause: event.error })
     }
+    const receive = (data: unknown, text: boolean) =>
+      deliverFrame(serializer, this.receiver, text ? (data as object).toString() : asBytes(data))
     if (typeof socket.ping === 'function' && typeof socket.on === 'function') {
       // `ws`: its own event skips the MessageEvent that `onmessage` builds for every frame.
-      socket.on('message', (data, isBinary) =>
-        deliverFrame(serializer, this.receiver, isBinary ? asBytes(data) : (data as object).toString()),
-      )
+      socket.on('message', (data, isBinary) => receive(data, !isBinary))
       socket.on('pong', () => this.settlePongs())
       this.ping = () => this.sendPing()
     } else {
-      socket.onmessage = (event) => {
-        const data = event.data
-        deliverFrame(serializer, this.receiver, typeof data === 'string' ? data : asBytes(data))
-      }
+      socket.onmessage = (event) => receive(event.data, typeof event.data === 'string')
     }
   }
 
@@ -167,13 +158,10 @@ class WebSocketTransport implements Transport {
     const data = this.serializer.encode(message)
     if (this.socket.readyState !== 1) throw new ConnectionLostError('the WebSocket is not open')
     // `ws` (Node): frames sent in one tick leave in one write (one syscall) instead of one each.
-    if (!this.corked) {
-      const raw = (this.socket as { _socket?: Corkable })._socket
-      if (typeof raw?.cork === 'function') {
-        raw.cork()
-        this.corked = raw
-        process.nextTick(this.uncork)
-      }
+    const raw = (this.socket as { _socket?: Corkable })._socket
+    if (raw?.cork && !raw.writableCorked) {
+      raw.cork()
+      process.nextTick(uncork, raw)
     }
     this.socket.send(data)
   }
@@ -201,7 +189,10 @@ class WebSocketTransport implements Transport {
 interface Corkable {
   cork(): void
   uncork(): void
+  readonly writableCorked: number
 }
+
+const uncork = (socket: Corkable) => socket.uncork()
 
 /** A plain Uint8Array view of a binary frame, without copying (decoded bytes must not be Buffers). */
 function asBytes(data: unknown): Uint8Array {
