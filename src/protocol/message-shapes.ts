@@ -9,15 +9,22 @@ export const isDict = (v: unknown): v is Dict =>
 
 type Field = 'id' | 'id0' | 'int' | 'dict' | 'string' | 'args' | 'kwargs'
 
-const checks: Record<Field, [(value: unknown) => boolean, string]> = {
-  id: [isId, 'an integer in [1, 2^53]'],
-  // UNSUBSCRIBED/UNREGISTERED use request 0 when the router revokes on its own.
-  id0: [(v) => v === 0 || isId(v), 'an integer in [0, 2^53]'],
-  int: [(v) => typeof v === 'number' && Number.isInteger(v), 'an integer'],
-  dict: [isDict, 'a dictionary'],
-  string: [(v) => typeof v === 'string', 'a string'],
-  args: [Array.isArray, 'a list'],
-  kwargs: [isDict, 'a dictionary'],
+/** What a field of this kind must be, when `value` is not one; '' when it is. */
+function misfit(kind: Field, value: unknown): string {
+  switch (kind) {
+    case 'id':
+      return isId(value) ? '' : 'an integer in [1, 2^53]'
+    case 'id0':
+      // UNSUBSCRIBED/UNREGISTERED use request 0 when the router revokes on its own.
+      return value === 0 || isId(value) ? '' : 'an integer in [0, 2^53]'
+    case 'int':
+      return Number.isInteger(value) ? '' : 'an integer'
+    case 'string':
+      return typeof value === 'string' ? '' : 'a string'
+    case 'args':
+      return Array.isArray(value) ? '' : 'a list'
+  }
+  return isDict(value) ? '' : 'a dictionary'
 }
 
 /** The fields after a message's type code; the last `optional` ones may be absent. */
@@ -41,19 +48,18 @@ export function checkShape<T>(message: unknown, shapes: ReadonlyMap<number, Mess
   }
   const code = message[0]
   const layout = typeof code === 'number' ? shapes.get(code) : undefined
-  const name = messageName(code)
-  if (!layout) throw new ProtocolViolationError(`a ${receiver} does not accept ${name} messages`)
+  if (!layout) throw new ProtocolViolationError(`a ${receiver} does not accept ${messageName(code)} messages`)
   const max = layout.fields.length
   const min = max - layout.optional
   if (message.length - 1 < min || message.length - 1 > max) {
     throw new ProtocolViolationError(
-      `${name} must have ${min === max ? min : `${min} to ${max}`} fields after its type`,
+      `${messageName(code)} must have ${min === max ? min : `${min} to ${max}`} fields after its type`,
     )
   }
   for (let i = 1; i < message.length; i++) {
     const [field, kind] = layout.fields[i - 1]!
-    const [check, description] = checks[kind]
-    if (!check(message[i])) throw new ProtocolViolationError(`${name}: ${field} must be ${description}`)
+    const wanted = misfit(kind, message[i])
+    if (wanted) throw new ProtocolViolationError(`${messageName(code)}: ${field} must be ${wanted}`)
   }
   return message as T
 }

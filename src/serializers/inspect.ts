@@ -10,17 +10,6 @@ export const HAS_WIDE_INTEGERS = 2
 /** What `walk` returns for a value that cannot be sent, when it is not asked to say where. */
 const UNSENDABLE = -1
 
-/**
- * Walks a message before it is encoded: rejects what a WAMP payload cannot carry, naming
- * where it sits (e.g. `args[1].when`), and reports (as HAS_* flags) what needs rewriting.
- */
-export function inspectPayload(value: unknown, path: string, forJson: boolean): number {
-  // The first walk builds no path strings (this runs on every message); only a failure walks again to name the spot.
-  const flags = walk(value, undefined, forJson, 0)
-  if (flags === UNSENDABLE) walk(value, path, forJson, 0)
-  return flags
-}
-
 /** Without a path: UNSENDABLE; with one: a SerializationError saying where and what. */
 function fail(path: string | undefined, problem: string): number {
   if (path === undefined) return UNSENDABLE
@@ -48,7 +37,17 @@ function walk(value: unknown, path: string | undefined, forJson: boolean, depth:
       return fail(path, `is a ${typeof value}, which cannot be serialized`)
   }
   if (value === null) return 0
-  if (value instanceof Uint8Array) return HAS_BYTES
+  // A plain object or a list skips the checks for bytes and other objects.
+  const proto = Object.getPrototypeOf(value)
+  if (proto !== Object.prototype && proto !== Array.prototype) {
+    if (value instanceof Uint8Array) return HAS_BYTES
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+      return fail(path, `is an ${value.constructor.name}; send binary data as a Uint8Array`)
+    }
+    if (value instanceof Map || value instanceof Set || value instanceof Promise) {
+      return fail(path, `is a ${value.constructor.name}, which cannot be serialized`)
+    }
+  }
   if (depth >= MAX_DEPTH) return fail(path, 'is nested too deeply (or refers to itself)')
   let flags = 0
   if (Array.isArray(value)) {
@@ -58,12 +57,6 @@ function walk(value: unknown, path: string | undefined, forJson: boolean, depth:
       flags |= item
     }
     return flags
-  }
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
-    return fail(path, `is an ${value.constructor.name}; send binary data as a Uint8Array`)
-  }
-  if (value instanceof Map || value instanceof Set || value instanceof Promise) {
-    return fail(path, `is a ${value.constructor.name}, which cannot be serialized`)
   }
   for (const key in value as Record<string, unknown>) {
     const item = walk(
@@ -83,13 +76,21 @@ export function isWideInteger(value: number): boolean {
   return (value >= 2 ** 32 || value < -(2 ** 31)) && Number.isInteger(value) && Math.abs(value) <= 2 ** 53
 }
 
-/** Walks a whole message; error paths name its parts (`args[0].x`, `kwargs.y`, `field 2`). */
+/**
+ * Walks a message before it is encoded: rejects what a WAMP payload cannot carry with a
+ * SerializationError naming where it sits (`args[1].when`, `kwargs.y`, `field 2`), and reports
+ * (as HAS_* flags) what needs rewriting.
+ */
 export function inspectMessage(message: readonly unknown[], forJson: boolean): number {
-  const args = payloadIndex[message[0] as number] ?? -1
   let flags = 0
   for (let i = 1; i < message.length; i++) {
-    const name = i === args ? 'args' : i === args + 1 ? 'kwargs' : `field ${i}`
-    flags |= inspectPayload(message[i], name, forJson)
+    // This runs on every message: no path strings, unless a failure must be named (a second walk).
+    const found = walk(message[i], undefined, forJson, 0)
+    if (found === UNSENDABLE) {
+      const args = payloadIndex[message[0] as number] ?? -1
+      walk(message[i], i === args ? 'args' : i === args + 1 ? 'kwargs' : `field ${i}`, forJson, 0)
+    }
+    flags |= found
   }
   return flags
 }

@@ -73,6 +73,30 @@ describe('JSON binary rule: bytes travel as "\\u0000" + base64', () => {
     expect(json.decode(wire)).toEqual(message)
   })
 
+  it('finds bytes in containers of any prototype: null-prototype dicts, class instances, Array subclasses', () => {
+    const dict = Object.assign(Object.create(null) as Record<string, unknown>, { b: fromHex('01') })
+    class Point {
+      x = 1
+      bytes = fromHex('02')
+    }
+    class List extends Array<unknown> {}
+    const list = List.from([Buffer.from([3])])
+    expect(json.encode([70, 1, {}, [dict, new Point(), list]])).toBe(
+      '[70,1,{},[{"b":"\\u0000AQ=="},{"x":1,"bytes":"\\u0000Ag=="},["\\u0000Aw=="]]]',
+    )
+  })
+
+  it('rejects a Map subclass or a typed array inside a null-prototype dict', () => {
+    class Registry extends Map<string, number> {}
+    const inDict = (value: unknown) => Object.assign(Object.create(null) as Record<string, unknown>, { v: value })
+    expect(thrown(() => json.encode([70, 1, {}, [inDict(new Registry())]])).message).toMatch(
+      startsWithPath('args[0].v'),
+    )
+    expect(thrown(() => json.encode([70, 1, {}, [], inDict(new Float32Array(1))])).message).toMatch(
+      startsWithPath('kwargs.v'),
+    )
+  })
+
   it('encodes only the bytes a Uint8Array view covers', () => {
     const view = fromHex('00ff0102ff').subarray(1, 4)
     expect(json.encode(yieldOf(view))).toBe('[70,1,{},["\\u0000/wEC"]]')

@@ -14,6 +14,8 @@ import { WELCOME_DETAILS } from '../support/fake-router.js'
 async function startTinyRouter(options: { silentAfterWelcome?: boolean } = {}) {
   const upgrades: { headers: IncomingHttpHeaders; url: string | undefined; protocol: string }[] = []
   const sockets: WebSocket[] = []
+  /** Every message the router read, in order. */
+  const received: unknown[][] = []
   const server = new WebSocketServer({
     host: '127.0.0.1',
     port: 0,
@@ -26,6 +28,7 @@ async function startTinyRouter(options: { silentAfterWelcome?: boolean } = {}) {
     socket.on('message', async (data, isBinary) => {
       const serializer = await loadSerializer(serialization)
       const message = serializer.decode(isBinary ? new Uint8Array(data as Buffer) : data.toString()) as unknown[]
+      received.push(message)
       const reply = (answer: unknown[]) => socket.send(serializer.encode(answer))
       if (message[0] === 1) {
         reply([2, 4711, WELCOME_DETAILS])
@@ -33,6 +36,9 @@ async function startTinyRouter(options: { silentAfterWelcome?: boolean } = {}) {
         if (options.silentAfterWelcome) (socket as unknown as { _socket: { pause(): void } })._socket.pause()
       } else if (message[0] === 6) {
         reply([6, {}, 'wamp.close.goodbye_and_out'])
+      } else if (message[0] === 16) {
+        // PUBLISH: echoed back as an EVENT carrying the same Arguments.
+        reply([36, 1, message[1], {}, message[4]])
       }
     })
   })
@@ -43,6 +49,7 @@ async function startTinyRouter(options: { silentAfterWelcome?: boolean } = {}) {
     url: `ws://127.0.0.1:${port}/ws`,
     upgrades,
     sockets,
+    received,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.terminate()
@@ -189,5 +196,70 @@ describe('WebSocket transport in Node', () => {
     const error = await connect(url, { realm: 'realm1' }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConnectionLostError)
     expect((error as Error).message).toMatch(new RegExp(`could not connect to ${url}: .*ECONNREFUSED`))
+  })
+})
+
+describe('WebSocket transport frames (Node, ws)', () => {
+  /** A transport on the tiny router, with every message it reads (or the reasons it could not). */
+  async function openRecording(serialization: 'json' | 'msgpack') {
+    router = await startTinyRouter()
+    const transport = await openWebSocket(router.url, {
+      serializer: await loadSerializer(serialization),
+      openTimeout: 2000,
+    })
+    transports.push(transport)
+    const messages: unknown[] = []
+    const errors: Error[] = []
+    transport.listen({ message: (message) => messages.push(message), error: (error) => errors.push(error) })
+    return { transport, messages, errors }
+  }
+
+  it('messages sent in one tick leave in one write, in order, once the tick ends', async () => {
+    const { transport } = await openRecording('json')
+    const socket = router!.sockets[0]!
+    const reads: number[] = []
+    // The router's side of the TCP connection: how many reads carry the frames.
+    ;(socket as unknown as { _socket: NodeJS.EventEmitter })._socket.on('data', (chunk: Buffer) =>
+      reads.push(chunk.length),
+    )
+    const raw = (transport as unknown as { socket: { _socket: { writableCorked: number } } }).socket._socket
+    for (let i = 1; i <= 50; i++) transport.send([16, i, {}, 'test.topic', [i]])
+    // Held back until the end of the tick…
+    expect(raw.writableCorked).toBe(1)
+    await new Promise((resolve) => process.nextTick(resolve))
+    expect(raw.writableCorked).toBe(0)
+    // …then written together.
+    await expect.poll(() => router!.received.length).toBe(50)
+    expect(router!.received.map((m) => m[1])).toEqual(Array.from({ length: 50 }, (_, i) => i + 1))
+    expect(reads.length).toBeLessThan(5)
+    // A later tick corks again.
+    transport.send([16, 51, {}, 'test.topic', [51]])
+    expect(raw.writableCorked).toBe(1)
+    await expect.poll(() => router!.received.length).toBe(51)
+  })
+
+  it.each(['json', 'msgpack'] as const)(
+    'frames from the router reach the receiver decoded (%s), bytes as plain Uint8Arrays',
+    async (serialization) => {
+      const { transport, messages, errors } = await openRecording(serialization)
+      const bytes = new Uint8Array([0, 1, 2, 250])
+      transport.send([16, 7, {}, 'test.topic', ['héllo ✓', bytes, { a: 1 }]])
+      await expect.poll(() => messages.length).toBe(1)
+      expect(errors).toEqual([])
+      const [event] = messages as unknown[][]
+      expect(event).toEqual([36, 1, 7, {}, ['héllo ✓', bytes, { a: 1 }]])
+      const received = (event![4] as unknown[])[1] as Uint8Array
+      expect(received).toBeInstanceOf(Uint8Array)
+      expect(Buffer.isBuffer(received)).toBe(false)
+    },
+  )
+
+  it('an undecodable text frame is reported to the receiver, and later frames still arrive', async () => {
+    const { transport, messages, errors } = await openRecording('json')
+    router!.sockets[0]!.send('[36, 1,')
+    transport.send([16, 8, {}, 'test.topic', [1]])
+    await expect.poll(() => messages.length).toBe(1)
+    expect(errors).toHaveLength(1)
+    expect(errors[0]!.message).toMatch(/^undecodable json frame: /)
   })
 })
