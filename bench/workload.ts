@@ -13,11 +13,12 @@ export const IN_FLIGHT = 100
 export type Serialization = 'json' | 'msgpack'
 export const SERIALIZATIONS: readonly Serialization[] = ['json', 'msgpack']
 
-export type ClientName = 'floor' | 'ours' | 'autobahn' | 'wampy'
+export type ClientName = 'floor' | 'decoding' | 'ours' | 'autobahn' | 'wampy'
 /** The interleaving order within a round. */
-export const CLIENTS: readonly ClientName[] = ['floor', 'ours', 'autobahn', 'wampy']
+export const CLIENTS: readonly ClientName[] = ['floor', 'decoding', 'ours', 'autobahn', 'wampy']
 export const CLIENT_LABEL: Record<ClientName, string> = {
   floor: 'floor (bare ws)',
+  decoding: 'floor + decode',
   ours: 'react-wamp',
   autobahn: 'Autobahn|JS',
   wampy: 'wampy',

@@ -15,7 +15,15 @@ const EVENT = 36
  * in) and counts the RESULT and EVENT frames by their first bytes, without decoding them. It does
  * the HELLO/WELCOME and SUBSCRIBE/SUBSCRIBED exchanges and one check call with full decoding.
  */
-export const connectFloor: ConnectBench = async (url, realm, serialization) => {
+export const connectFloor: ConnectBench = (url, realm, serialization) => floor(url, realm, serialization, false)
+
+/**
+ * The floor plus decoding: the same socket and frames, but every RESULT and EVENT frame is decoded
+ * (`JSON.parse`, or a reused @msgpack/msgpack Decoder) and dropped — the least any WAMP client must do.
+ */
+export const connectDecodingFloor: ConnectBench = (url, realm, serialization) => floor(url, realm, serialization, true)
+
+async function floor(url: string, realm: string, serialization: 'json' | 'msgpack', decodeAll: boolean) {
   const binary = serialization === 'msgpack'
   const encoder = new Encoder()
   const decoder = new Decoder()
@@ -64,6 +72,7 @@ export const connectFloor: ConnectBench = async (url, realm, serialization) => {
   let fail: (error: unknown) => void = () => {}
   const countResult = (frame: Buffer) => {
     if (!isType(frame, RESULT)) return fail(new Error(`floor: expected RESULT, got ${frame.toString('hex', 0, 16)}`))
+    if (decodeAll) decode(frame)
     waiting.shift()?.()
   }
 
@@ -90,7 +99,7 @@ export const connectFloor: ConnectBench = async (url, realm, serialization) => {
         onEvent(event[4])
         onFrame = (next) => {
           if (!isType(next, EVENT)) throw new Error(`floor: expected EVENT, got ${next.toString('hex', 0, 16)}`)
-          onEvent(undefined)
+          onEvent(decodeAll ? decode(next)[4] : undefined)
         }
       }
     },

@@ -6,6 +6,8 @@ export async function loadClient(name: ClientName): Promise<ConnectBench> {
   switch (name) {
     case 'floor':
       return (await import('./floor.js')).connectFloor
+    case 'decoding':
+      return (await import('./floor.js')).connectDecodingFloor
     case 'ours':
       return (await import('./ours.js')).connectOurs
     case 'autobahn':
