@@ -1,9 +1,9 @@
 import WebSocket from 'isomorphic-ws'
 import { ConnectionLostError } from '../protocol/errors.js'
 import type { Serializer } from '../serializers/serializer.js'
-import { describeConnectError } from './connect-error.js'
 import { deliverFrame } from './deliver.js'
 import type { Transport, TransportCloseInfo, TransportReceiver } from './transport.js'
+import type { NodeSocketExtras } from './websocket-node.js'
 
 /** The subset of the WebSocket API this transport uses (browser WebSocket and `ws` both fit). */
 export interface WebSocketLike {
@@ -39,8 +39,7 @@ export interface WebSocketTransportOptions {
   tls?: Record<string, unknown>
 }
 
-/** How long a local close may wait for the peer's closing handshake before the socket is dropped (Node). */
-const CLOSE_GRACE_MS = 1000
+type NodeModule = typeof import('./websocket-node.js')
 
 const defaultFactory =
   (tls: Record<string, unknown> | undefined): WebSocketFactory =>
@@ -54,42 +53,64 @@ const defaultFactory =
 export function openWebSocket(url: string, options: WebSocketTransportOptions): Promise<Transport> {
   const { serializer } = options
   const socket = (options.createWebSocket ?? defaultFactory(options.tls))(url, [serializer.subprotocol])
+  // A `ws` socket (Node): its extras load beside the opening handshake.
+  const node =
+    typeof socket.ping === 'function' && typeof socket.on === 'function' ? import('./websocket-node.js') : undefined
   // Node's `ws` hands over its Buffer as is ('nodebuffer'); browsers need 'arraybuffer'.
-  socket.binaryType = typeof socket.ping === 'function' ? 'nodebuffer' : 'arraybuffer'
+  socket.binaryType = node ? 'nodebuffer' : 'arraybuffer'
   return new Promise((resolve, reject) => {
+    let settled = false
     const timer = setTimeout(() => {
       fail(new ConnectionLostError(`could not open ${url} within ${options.openTimeout} ms`))
       socket.close()
     }, options.openTimeout)
-    const fail = (error: Error) => {
+    const fail = (error: Error | Promise<Error>) => {
+      if (settled) return
+      settled = true
       clearTimeout(timer)
       socket.onopen = socket.onerror = socket.onclose = null
-      reject(error)
+      Promise.resolve(error).then(reject)
     }
     socket.onerror = (event) => {
-      fail(new ConnectionLostError(`could not connect to ${url}: ${describeError(event)}`, { cause: event.error }))
+      const error = (module?: NodeModule) =>
+        new ConnectionLostError(`could not connect to ${url}: ${describeError(event, module)}`, { cause: event.error })
+      fail(node ? node.then(error, () => error()) : error())
     }
     socket.onclose = (event) =>
       fail(new ConnectionLostError(`${url} closed during the opening handshake (code ${event.code})`))
     socket.onopen = () => {
-      clearTimeout(timer)
       if (socket.protocol !== serializer.subprotocol) {
-        socket.onopen = socket.onerror = socket.onclose = null
         socket.close(1002, 'unsupported subprotocol')
-        reject(
+        fail(
           new ConnectionLostError(
             `the router at ${url} accepted none of the offered WebSocket subprotocols (${serializer.subprotocol})`,
           ),
         )
         return
       }
-      resolve(new WebSocketTransport(socket, serializer))
+      if (!node) {
+        settled = true
+        clearTimeout(timer)
+        resolve(new WebSocketTransport(socket, serializer))
+        return
+      }
+      // Usually loaded long before the socket opens; the handlers stay until the transport takes over.
+      node.then(
+        (module) => {
+          if (settled) return
+          settled = true
+          clearTimeout(timer)
+          resolve(new WebSocketTransport(socket, serializer, module))
+        },
+        (error: Error) => fail(error),
+      )
     }
   })
 }
 
-function describeError(event: { message?: string; error?: unknown }): string {
-  if (event.error instanceof Error) return describeConnectError(event.error)
+/** An error event in words; with Node's module, socket and TLS errors say more (a refused certificate, …). */
+function describeError(event: { message?: string; error?: unknown }, node: NodeModule | undefined): string {
+  if (event.error instanceof Error) return node ? node.describeConnectError(event.error) : event.error.message
   return event.message || 'connection failed'
 }
 
@@ -101,55 +122,35 @@ class WebSocketTransport implements Transport {
   private receiver: TransportReceiver | undefined
   private closingLocally = false
   private lastError: Error | undefined
-  private pongWaiters: { resolve(): void; reject(error: Error): void }[] = []
+  private readonly node: NodeSocketExtras | undefined
 
   constructor(
     private readonly socket: WebSocketLike,
     private readonly serializer: Serializer,
+    nodeModule?: NodeModule,
   ) {
     this.serialization = serializer.name
     this.closed = new Promise((resolve) => {
       socket.onclose = (event) => {
         socket.onmessage = socket.onerror = socket.onclose = null
         const by = this.closingLocally ? 'closed locally' : 'closed by the router'
-        this.settlePongs(new ConnectionLostError(`the WebSocket closed (code ${event.code})`))
+        this.node?.settlePongs(new ConnectionLostError(`the WebSocket closed (code ${event.code})`))
         resolve({ local: this.closingLocally, reason: `${by} (code ${event.code})`, error: this.lastError })
       }
     })
     socket.onerror = (event) => {
-      this.lastError = new ConnectionLostError(`WebSocket error: ${describeError(event)}`, { cause: event.error })
+      this.lastError = new ConnectionLostError(`WebSocket error: ${describeError(event, nodeModule)}`, {
+        cause: event.error,
+      })
     }
     const receive = (data: unknown, text: boolean) =>
       deliverFrame(serializer, this.receiver, text ? (data as object).toString() : asBytes(data))
-    if (typeof socket.ping === 'function' && typeof socket.on === 'function') {
-      // `ws`: its own event skips the MessageEvent that `onmessage` builds for every frame.
-      socket.on('message', (data, isBinary) => receive(data, !isBinary))
-      socket.on('pong', () => this.settlePongs())
-      this.ping = () => this.sendPing()
+    if (nodeModule) {
+      const node = new nodeModule.NodeSocketExtras(socket, receive)
+      this.node = node
+      this.ping = () => node.ping()
     } else {
       socket.onmessage = (event) => receive(event.data, typeof event.data === 'string')
-    }
-  }
-
-  private sendPing(): Promise<void> {
-    if (this.socket.readyState !== 1) return Promise.reject(new ConnectionLostError('the WebSocket is not open'))
-    return new Promise((resolve, reject) => {
-      this.pongWaiters.push({ resolve, reject })
-      try {
-        this.socket.ping?.()
-      } catch (error) {
-        this.settlePongs(new ConnectionLostError(`could not ping: ${(error as Error).message}`, { cause: error }))
-      }
-    })
-  }
-
-  /** Any pong answers every ping still waiting: the peer is alive. */
-  private settlePongs(error?: Error): void {
-    const waiters = this.pongWaiters
-    this.pongWaiters = []
-    for (const waiter of waiters) {
-      if (error) waiter.reject(error)
-      else waiter.resolve()
     }
   }
 
@@ -157,12 +158,7 @@ class WebSocketTransport implements Transport {
     // Encoding first: an unserializable payload throws before anything reaches the socket.
     const data = this.serializer.encode(message)
     if (this.socket.readyState !== 1) throw new ConnectionLostError('the WebSocket is not open')
-    // `ws` (Node): frames sent in one tick leave in one write (one syscall) instead of one each.
-    const raw = (this.socket as { _socket?: Corkable })._socket
-    if (raw?.cork && !raw.writableCorked) {
-      raw.cork()
-      process.nextTick(uncork, raw)
-    }
+    this.node?.batch()
     this.socket.send(data)
   }
 
@@ -173,26 +169,11 @@ class WebSocketTransport implements Transport {
   close(code = 1000, reason = 'goodbye'): void {
     if (this.closingLocally) return
     this.closingLocally = true
-    this.settlePongs(new ConnectionLostError('the WebSocket was closed locally'))
+    this.node?.settlePongs(new ConnectionLostError('the WebSocket was closed locally'))
     this.socket.close(code, reason)
-    // A dead peer never answers the closing handshake (ws would wait 30 s): drop the socket.
-    if (typeof this.socket.terminate === 'function') {
-      const timer = setTimeout(() => {
-        if (this.socket.readyState !== 3) this.socket.terminate?.()
-      }, CLOSE_GRACE_MS)
-      ;(timer as { unref?: () => void }).unref?.()
-    }
+    this.node?.closing()
   }
 }
-
-/** The Node socket under a `ws` WebSocket. */
-interface Corkable {
-  cork(): void
-  uncork(): void
-  readonly writableCorked: number
-}
-
-const uncork = (socket: Corkable) => socket.uncork()
 
 /** A plain Uint8Array view of a binary frame, without copying (decoded bytes must not be Buffers). */
 function asBytes(data: unknown): Uint8Array {
