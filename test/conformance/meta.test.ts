@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Client, CloseInfo, Event } from '../../src/client/index.js'
+import type { Client, Event } from '../../src/client/index.js'
 import { RPCError } from '../../src/client/index.js'
 import {
   addTestament,
@@ -38,6 +38,7 @@ import {
   type SubscriptionInfo,
   sessionCount,
 } from '../../src/meta/index.js'
+import { killedByRouter } from './killed.js'
 import { sessions, targets, uniqueUri } from './targets.js'
 
 /** An ID no router hands out during a test run (nexus counts from 1; Crossbar.io draws random 53-bit IDs). */
@@ -160,41 +161,25 @@ describe.each(targets({ transports: ['ws', 'tcp'] }))('meta API: $label', (targe
     expect(a.isOpen).toBe(true)
   })
 
-  /**
-   * Joins a session, has `kill` end it, and returns how it closed: by the router's GOODBYE. nexus 3.3
-   * queues that GOODBYE and then closes the connection, discarding what is still queued
-   * (websocketPeer.Close), so now and then only the transport's close arrives: a few attempts, and
-   * one of them must bring the GOODBYE.
-   */
-  async function killedSession(kill: (victim: Client) => Promise<void>): Promise<CloseInfo> {
-    const attempts = target.router === 'nexus' ? 3 : 1
-    for (let attempt = 1; ; attempt++) {
-      const victim = await pool.join()
-      await kill(victim)
-      const closed = await victim.closed
-      if (closed.initiator === 'router' || attempt === attempts) {
-        expect(closed.initiator).toBe('router')
-        return closed
-      }
-      expect(closed).toMatchObject({ initiator: 'transport', reason: 'wamp.close.transport_lost' })
-    }
-  }
-
   it('kill, kill_by_authid and kill_by_authrole end sessions with the reason given (§6.10, §6.51)', async () => {
     const killer = await pool.join()
-    const firstClosed = await killedSession(async (victim) => {
+    const { closed: firstClosed } = await killedByRouter(target.router, async () => {
+      const victim = await pool.join()
       await killSession(killer, victim.id)
+      return { victim, outcome: async () => undefined }
     })
     // Without a reason nexus and Crossbar.io send wamp.close.normal; the spec says wamp.close.killed.
     expect(firstClosed.reason).toBe(target.router === 'local' ? 'wamp.close.killed' : 'wamp.close.normal')
 
-    const secondClosed = await killedSession(async (victim) => {
+    const { closed: secondClosed } = await killedByRouter(target.router, async () => {
+      const victim = await pool.join()
       const killed = await killByAuthid(killer, victim.realmDetails.authid as string, {
         reason: 'com.example.kicked',
         message: 'by authid',
       })
       // nexus reports a count; Crossbar.io (and the local router) list the killed sessions.
       expect(killed).toEqual(target.router === 'nexus' ? { count: 1 } : { count: 1, sessions: [victim.id] })
+      return { victim, outcome: async () => undefined }
     })
     expect(secondClosed.reason).toBe('com.example.kicked')
     expect(secondClosed.details.message).toBe('by authid')

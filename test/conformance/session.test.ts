@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ClientClosedError, connect, RouterAbortError } from '../../src/client/index.js'
+import { killedByRouter } from './killed.js'
 import { sessions, targets } from './targets.js'
 
 describe.each(targets())('session lifecycle: $label', (target) => {
@@ -39,11 +40,12 @@ describe.each(targets())('session lifecycle: $label', (target) => {
   })
 
   it('wamp.session.kill ends the session with the given reason and message (§6.10)', async () => {
-    const victim = await pool.join()
     const killer = await pool.join()
-    await killer.call('wamp.session.kill', [victim.id], { reason: 'wamp.close.killed', message: 'bye now' })
-    const info = await victim.closed
-    expect(info.initiator).toBe('router')
+    const { closed: info, outcome: victim } = await killedByRouter(target.router, async () => {
+      const victim = await pool.join()
+      await killer.call('wamp.session.kill', [victim.id], { reason: 'wamp.close.killed', message: 'bye now' })
+      return { victim, outcome: async () => victim }
+    })
     expect(info.reason).toBe('wamp.close.killed')
     expect(info.details.message).toBe('bye now')
     expect(victim.isOpen).toBe(false)
@@ -51,15 +53,17 @@ describe.each(targets())('session lifecycle: $label', (target) => {
 
   it('a session that ends rejects its pending requests with a typed error and runs no more handlers', async () => {
     const callee = await pool.join()
-    const caller = await pool.join()
+    const killer = await pool.join()
     const procedure = `test.session.slow.${callee.id}`
     await callee.register(procedure, () => new Promise(() => {}))
-    const pending = caller.call(procedure).catch((e: unknown) => e)
-    const killer = await pool.join()
-    await new Promise((r) => setTimeout(r, 50))
-    await killer.call('wamp.session.kill', [caller.id])
-    const error = await pending
-    expect((error as { code: string }).code).toBe('session_closed')
-    expect(caller.stats.pendingRequests).toBe(0)
+    const { outcome } = await killedByRouter(target.router, async () => {
+      const caller = await pool.join()
+      const pending = caller.call(procedure).catch((e: unknown) => e)
+      await new Promise((r) => setTimeout(r, 50))
+      await killer.call('wamp.session.kill', [caller.id])
+      return { victim: caller, outcome: async () => ({ error: await pending, caller }) }
+    })
+    expect((outcome.error as { code: string }).code).toBe('session_closed')
+    expect(outcome.caller.stats.pendingRequests).toBe(0)
   })
 })
