@@ -1,7 +1,7 @@
 import type { Client } from '../client/client.js'
 import type { Logger } from '../client/logger.js'
 import { releaseLater } from './release-later.js'
-import type { Store } from './store.js'
+import type { ReadableStore, Store } from './store.js'
 
 /** Where a durable subscription or registration stands on the current session. */
 export interface DurableStatus {
@@ -74,8 +74,26 @@ export abstract class DurableRegistry<S extends DurableStatus, E extends Durable
     )
   }
 
+  /**
+   * A holder's lease on `entry`, which it holds from now on. `release` runs `drop` once (the holder
+   * leaves) and gives the entry back a macrotask after the last holder left.
+   */
+  protected lease(entry: E, drop: () => void): { readonly status: ReadableStore<S>; release(): void } {
+    this.keep(entry)
+    let released = false
+    return {
+      status: entry.status,
+      release: () => {
+        if (released) return
+        released = true
+        drop()
+        if (!this.inUse(entry)) this.releaseWhenUnused(entry)
+      },
+    }
+  }
+
   /** Takes the entry back, a macrotask after its last holder left. */
-  protected releaseWhenUnused(entry: E): void {
+  private releaseWhenUnused(entry: E): void {
     entry.removal?.cancel()
     entry.removal = releaseLater(() => {
       if (this.inUse(entry) || this.entries.get(entry.key) !== entry) return
@@ -86,7 +104,7 @@ export abstract class DurableRegistry<S extends DurableStatus, E extends Durable
   }
 
   /** Keeps the entry: a holder came back before its release ran. */
-  protected keep(entry: E): void {
+  private keep(entry: E): void {
     entry.removal?.cancel()
     entry.removal = undefined
   }

@@ -43,20 +43,12 @@ export class RegistrationRegistry extends DurableRegistry<RegistrationStatus, En
       this.entries.set(procedure, entry)
       this.attach(entry)
     }
-    this.keep(entry)
     entry.handler = handler
     entry.holders += 1
     const held = entry
-    let released = false
-    return {
-      status: held.status,
-      release: () => {
-        if (released) return
-        released = true
-        held.holders -= 1
-        if (held.holders === 0) this.releaseWhenUnused(held)
-      },
-    }
+    return this.lease(held, () => {
+      held.holders -= 1
+    })
   }
 
   protected async grant(client: Client, entry: Entry): Promise<Grant> {

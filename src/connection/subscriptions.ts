@@ -41,19 +41,11 @@ export class SubscriptionRegistry extends DurableRegistry<SubscriptionStatus, En
       this.entries.set(key, entry)
       this.attach(entry)
     }
-    this.keep(entry)
     entry.handlers.add(handler)
     const held = entry
-    let released = false
-    return {
-      status: held.status,
-      release: () => {
-        if (released) return
-        released = true
-        held.handlers.delete(handler)
-        if (held.handlers.size === 0) this.releaseWhenUnused(held)
-      },
-    }
+    return this.lease(held, () => {
+      held.handlers.delete(handler)
+    })
   }
 
   protected async grant(client: Client, entry: Entry): Promise<Grant> {

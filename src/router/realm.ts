@@ -1,15 +1,11 @@
 import type { RequestIds } from '../protocol/ids.js'
 import { MessageType } from '../protocol/message-types.js'
 import type {
-  CallMessage,
-  CancelMessage,
-  ErrorMessage,
-  PublishMessage,
-  RegisterMessage,
-  SubscribeMessage,
-  UnregisterMessage,
-  UnsubscribeMessage,
-  YieldMessage,
+  AbortMessage,
+  AuthenticateMessage,
+  ClientToRouterMessage,
+  GoodbyeMessage,
+  HelloMessage,
 } from '../protocol/messages.js'
 import { Broker } from './broker.js'
 import type { RealmOptions } from './config.js'
@@ -18,16 +14,10 @@ import { SessionMeta } from './meta.js'
 import type { Peer } from './peer.js'
 
 /** The session-level messages a realm routes (everything but HELLO, WELCOME, ABORT, GOODBYE, auth). */
-export type RealmMessage =
-  | PublishMessage
-  | SubscribeMessage
-  | UnsubscribeMessage
-  | CallMessage
-  | CancelMessage
-  | RegisterMessage
-  | UnregisterMessage
-  | YieldMessage
-  | ErrorMessage
+export type RealmMessage = Exclude<
+  ClientToRouterMessage,
+  HelloMessage | AbortMessage | AuthenticateMessage | GoodbyeMessage
+>
 
 /** One realm: its sessions, broker, dealer and meta API. */
 export class Realm {

@@ -92,3 +92,14 @@ export const unencodable: readonly (readonly [string, string, unknown[]])[] = [
 export function startsWithPath(path: string): RegExp {
   return new RegExp(`^${path.replace(/[[\].]/g, '\\$&')}[ .]`)
 }
+
+/** RFC 4648 §10 test vectors: 0, 1, 2 and 3 bytes, then one more of each remainder. */
+export const rfc4648: readonly (readonly [text: string, base64: string])[] = [
+  ['', ''],
+  ['f', 'Zg=='],
+  ['fo', 'Zm8='],
+  ['foo', 'Zm9v'],
+  ['foob', 'Zm9vYg=='],
+  ['fooba', 'Zm9vYmE='],
+  ['foobar', 'Zm9vYmFy'],
+]
