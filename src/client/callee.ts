@@ -5,6 +5,7 @@ import { type Dict, type InterruptMessage, type InvocationMessage, withPayload }
 import { isDict } from '../protocol/validate.js'
 import { InputQueue } from './input-queue.js'
 import { checkOptions, checkUri } from './payload.js'
+import { RevocationListeners } from './revocation.js'
 import type { SessionPort } from './session-port.js'
 import { startTimer } from './timer.js'
 import type { Invocation, InvocationHandler, InvokeResult, RegisterOptions, Registration } from './types.js'
@@ -13,6 +14,7 @@ interface RegistrationRecord {
   id: number
   procedure: string
   handler: InvocationHandler
+  revoked: RevocationListeners
 }
 
 /** An invocation whose handler is still running. */
@@ -48,7 +50,12 @@ export class Callee {
     const record = await this.port.request(message, what, {
       // In place as soon as REGISTERED arrives: an INVOCATION may come in the same read.
       accept: (reply) => {
-        const registered: RegistrationRecord = { id: reply[2] as number, procedure, handler }
+        const registered: RegistrationRecord = {
+          id: reply[2] as number,
+          procedure,
+          handler,
+          revoked: new RevocationListeners(),
+        }
         this.byId.set(registered.id, registered)
         this.byProcedure.set(procedure, registered)
         return registered
@@ -64,6 +71,7 @@ export class Callee {
         active = false
         await this.remove(record)
       },
+      onRevoked: (listener) => record.revoked.add(listener),
     }
   }
 
@@ -244,7 +252,11 @@ export class Callee {
   /** The router ended a registration on its own (UNREGISTERED with request 0). */
   onRevoked(details: Dict): void {
     const record = this.byId.get(details.registration as number)
-    if (record) this.forget(record)
+    if (!record) return
+    this.forget(record)
+    record.revoked.fire(details, (error) =>
+      this.port.logger.error(`a revocation listener of ${record.procedure} threw`, error),
+    )
   }
 
   /** The session is over: abort running handlers, forget registrations. */

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../protocol/errors.js'
 import { MessageType } from '../protocol/message-types.js'
 import type { Dict, EventMessage } from '../protocol/messages.js'
 import { checkOptions, checkUri } from './payload.js'
+import { RevocationListeners } from './revocation.js'
 import { runHandler } from './run-handler.js'
 import type { SessionPort } from './session-port.js'
 import type { Event, EventHandler, SubscribeOptions, Subscription } from './types.js'
@@ -12,6 +13,7 @@ interface RouterSubscription {
   topic: string
   keys: Set<string>
   handlers: Set<{ handler: EventHandler }>
+  revoked: RevocationListeners
 }
 
 /** The subscriber role: one SUBSCRIBE per (topic, options), reference-counted local handlers. */
@@ -56,6 +58,7 @@ export class Subscriber {
         subscription.handlers.delete(slot)
         if (subscription.handlers.size === 0) await this.remove(subscription)
       },
+      onRevoked: (listener) => subscription.revoked.add(listener),
     }
   }
 
@@ -71,7 +74,13 @@ export class Subscriber {
         accept: (reply) => {
           const id = reply[2] as number
           // Two option sets can map to one router subscription: share it.
-          const subscription = this.byId.get(id) ?? { id, topic, keys: new Set<string>(), handlers: new Set() }
+          const subscription = this.byId.get(id) ?? {
+            id,
+            topic,
+            keys: new Set<string>(),
+            handlers: new Set(),
+            revoked: new RevocationListeners(),
+          }
           subscription.keys.add(key)
           subscription.handlers.add(first)
           this.byId.set(id, subscription)
@@ -150,7 +159,11 @@ export class Subscriber {
   /** The router ended a subscription on its own (UNSUBSCRIBED with request 0). */
   onRevoked(details: Dict): void {
     const subscription = this.byId.get(details.subscription as number)
-    if (subscription) this.forget(subscription)
+    if (!subscription) return
+    this.forget(subscription)
+    subscription.revoked.fire(details, (error) =>
+      this.port.logger.error(`a revocation listener of ${subscription.topic} threw`, error),
+    )
   }
 
   end(): void {

@@ -153,7 +153,16 @@ export interface Subscription {
   readonly topic: string
   /** Removes this handler; the router subscription ends with the last one. Idempotent. */
   unsubscribe(): Promise<void>
+  /**
+   * Calls `listener` once if the router ends this subscription on its own (UNSUBSCRIBED with
+   * request 0, e.g. Crossbar.io's `wamp.subscription.remove_subscriber`), with the message's
+   * details (`reason` where the router gives one). Returns the function that stops listening.
+   */
+  onRevoked(listener: RevokedListener): () => void
 }
+
+/** Told why the router ended a subscription or registration on its own. */
+export type RevokedListener = (details: Dict) => void
 
 /** A live registration. */
 export interface Registration {
@@ -161,6 +170,8 @@ export interface Registration {
   readonly procedure: string
   /** Unregisters. Idempotent. */
   unregister(): Promise<void>
+  /** Calls `listener` once if the router ends this registration on its own (UNREGISTERED with request 0). */
+  onRevoked(listener: RevokedListener): () => void
 }
 
 /** How and why a session ended. */

@@ -10,6 +10,12 @@ export interface ReconnectOptions {
   maxAttempts?: number
   /** Retry after the router refused the credentials. Default false. */
   retryOnAuthFailure?: boolean
+  /**
+   * How long a session must stay open before its loss no longer counts as a failed attempt, in ms.
+   * Default 10 000. A session the router ends sooner (killed at once, a duplicate-login policy)
+   * makes the backoff grow instead of reconnecting in a loop.
+   */
+  stableAfter?: number
 }
 
 /**

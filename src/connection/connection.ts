@@ -1,3 +1,4 @@
+import type { AuthMethod } from '../auth/auth-method.js'
 import type { Client } from '../client/client.js'
 import { connect } from '../client/connect.js'
 import { defaultLogger, type Logger } from '../client/logger.js'
@@ -14,21 +15,29 @@ import type {
   Result,
   SubscribeOptions,
 } from '../client/types.js'
-import { ClientClosedError, ConnectionLostError, WampError } from '../protocol/errors.js'
+import { ClientClosedError, ConnectionLostError } from '../protocol/errors.js'
 import { type ReconnectOptions, retryDelay } from './backoff.js'
+import { type Effect, initialMachine, type LifecycleEvent, type Machine, type RetryPolicy, step } from './lifecycle.js'
 import { Liveness, type LivenessOptions } from './liveness.js'
 import { type RegistrationLease, RegistrationRegistry } from './registrations.js'
 import { releaseLater } from './release-later.js'
+import { SessionWaiters } from './session-waiters.js'
 import { type CallLease, SharedCalls } from './shared-calls.js'
 import { Store } from './store.js'
 import { type SubscriptionLease, SubscriptionRegistry } from './subscriptions.js'
+import { listenForWakeups } from './wakeups.js'
 
 /** The connection's state, as one immutable snapshot. */
 export interface ConnectionState {
-  status: 'connecting' | 'open' | 'reconnecting' | 'closed'
+  /**
+   * `idle` until `start()`; `connecting` during the first attempts; `open` with a session;
+   * `reconnecting` after a failed attempt or a lost session (waiting `retryInMs`, or trying);
+   * `closed` for good, after `close()` or when reconnection gave up (`error` says why).
+   */
+  status: 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed'
   /** The current session's ID while open. */
   sessionId?: number
-  /** Failed attempts since the last open session. */
+  /** The number of the attempt in flight, or of failed attempts while waiting; 0 while open. */
   attempt: number
   /** Delay before the next attempt, while one is scheduled. */
   retryInMs?: number
@@ -40,61 +49,82 @@ export interface ConnectionState {
   url?: string
 }
 
+/** Authentication methods, or a function that gives them before every attempt (a fresh token each time). */
+export type AuthOption = AuthMethod[] | (() => AuthMethod[] | Promise<AuthMethod[]>)
+
 /** How to reach the router and how to behave when the connection drops. */
-export interface ConnectionOptions extends ClientConfig {
+export interface ConnectionOptions extends Omit<ClientConfig, 'auth'> {
   /** One endpoint, or several (a router cluster): each attempt moves to the next. */
   url?: string | string[]
+  /** Authentication methods in order of preference, or a function called before every attempt. */
+  auth?: AuthOption
   /** Opens one session; default `connect(url, config)`. Use it for `connectLocal` or a custom transport. */
   open?: (url: string | undefined, config: ClientConfig) => Promise<Client>
   /** Reconnection with backoff and full jitter; `false` turns it off. */
   reconnect?: ReconnectOptions | false
   /** The periodic round trip that finds a dead connection; `false` turns it off. */
   liveness?: LivenessOptions | false
+  /**
+   * How long `call` and `publish` wait for a session while the connection is not open, in ms.
+   * Default 10 000; 0 fails at once. A call waits and goes out once; it is never sent twice.
+   */
+  waitForSession?: number
 }
-
-const initialState: ConnectionState = { status: 'connecting', attempt: 0 }
 
 /**
  * A long-lived connection to a router: reconnects with backoff, finds dead connections, and
- * replays every subscription and registration on each new session. Its state is an external
- * store (`getSnapshot`/`subscribe`) for `useSyncExternalStore`.
+ * replays every subscription and registration on each new session. Its lifecycle is the state
+ * machine of `lifecycle.ts`; its state is an external store (`getSnapshot`/`subscribe`) for
+ * `useSyncExternalStore`.
  */
 export class Connection {
-  readonly state = new Store<ConnectionState>(initialState)
+  readonly state: Store<ConnectionState>
+  private machine: Machine = initialMachine
   private client: Client | undefined
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private nextRetryAt: number | undefined
+  private url: string | undefined
+  private attempts = 0
+  private readonly inFlight = new Set<Promise<void>>()
+  private readonly closing = new Set<Promise<void>>()
+  private readonly queue: LifecycleEvent[] = []
+  private stepping = false
   private readonly subscriptions: SubscriptionRegistry
   private readonly registrations: RegistrationRegistry
-  private readonly calls = new SharedCalls()
+  private readonly calls: SharedCalls
+  private readonly waiters = new SessionWaiters()
   private readonly liveness: Liveness
-  private readonly logger: Logger
   private readonly endpoints: (string | undefined)[]
-  private started = false
-  private stopped = false
-  private attempts = 0
-  private retryTimer: ReturnType<typeof setTimeout> | undefined
   private holders = 0
   private pendingClose: { cancel(): void } | undefined
   private removeWakeups: (() => void) | undefined
+  private options: ConnectionOptions
 
-  constructor(private readonly options: ConnectionOptions) {
-    this.logger = options.logger ?? defaultLogger(options.debug === true)
+  constructor(options: ConnectionOptions) {
+    this.options = options
     const urls = options.url === undefined ? [undefined] : Array.isArray(options.url) ? options.url : [options.url]
     if (urls.length === 0) throw new TypeError('createConnection: url must name at least one endpoint')
     this.endpoints = urls
-    this.subscriptions = new SubscriptionRegistry(
-      () => this.client,
-      () => this.logger,
-    )
-    this.registrations = new RegistrationRegistry(
-      () => this.client,
-      () => this.logger,
-    )
+    const report = (what: string) => (error: unknown) => this.logger.error(`${what} threw`, error)
+    this.state = new Store<ConnectionState>({ status: 'idle', attempt: 0 }, report('a connection state listener'))
+    const host = {
+      client: () => this.client,
+      logger: () => this.logger,
+      retry: () => this.options.reconnect || {},
+    }
+    this.subscriptions = new SubscriptionRegistry(host)
+    this.registrations = new RegistrationRegistry(host)
+    this.calls = new SharedCalls(report('a progress listener of a shared call'))
     this.liveness = new Liveness(options.liveness === false ? undefined : (options.liveness ?? {}))
+  }
+
+  private get logger(): Logger {
+    return this.options.logger ?? defaultLogger(this.options.debug === true)
   }
 
   /** The current state. */
   readonly getSnapshot = (): ConnectionState => this.state.getSnapshot()
-  /** Listens to state changes; returns the unsubscribe function. */
+  /** Listens to state changes; returns the unsubscribe function. A listener that throws is logged and skipped. */
   readonly subscribe = (listener: () => void): (() => void) => this.state.subscribe(listener)
 
   /** The open session, if any. */
@@ -102,36 +132,54 @@ export class Connection {
     return this.client?.isOpen ? this.client : undefined
   }
 
-  /** Counts of the live tables (for tests and leak checks). */
-  get stats(): { subscriptions: number; registrations: number; sharedCalls: number } {
+  /** Counts of the live tables and of what is still running (for tests and leak checks). */
+  get stats(): {
+    subscriptions: number
+    registrations: number
+    sharedCalls: number
+    attemptsInFlight: number
+    timers: number
+    waiters: number
+  } {
     return {
       subscriptions: this.subscriptions.size,
       registrations: this.registrations.size,
       sharedCalls: this.calls.size,
+      attemptsInFlight: this.inFlight.size,
+      timers: (this.timer === undefined ? 0 : 1) + this.subscriptions.timers + this.registrations.timers,
+      waiters: this.waiters.size,
     }
   }
 
-  /** Starts connecting (idempotent). */
-  start(): void {
-    if (this.started || this.stopped) return
-    this.started = true
-    this.removeWakeups = listenForWakeups(() => this.retryNow())
-    void this.attempt()
+  /** The lifecycle's phase (`waiting` is the backoff before a reconnect attempt), for tests and devtools. */
+  get phase(): Machine['phase'] {
+    return this.machine.phase
   }
 
-  /** Ends the connection for good: GOODBYE to the router, no more attempts. */
+  /**
+   * Options read at each attempt (auth, reconnect, liveness timing of later sessions, logger, …)
+   * take effect from the next attempt. The endpoints cannot change: make a new connection.
+   */
+  configure(options: Omit<ConnectionOptions, 'url'>): void {
+    this.options = { ...options, url: this.options.url }
+  }
+
+  /** Starts connecting (idempotent; nothing after `close()`). */
+  start(): void {
+    if (this.machine.phase !== 'idle') return
+    this.removeWakeups = listenForWakeups(() => this.dispatch({ type: 'wake' }))
+    this.dispatch({ type: 'start' })
+  }
+
+  /**
+   * Ends the connection for good, whatever it is doing: GOODBYE to the router, no more attempts.
+   * Resolves when every session it opened is closed and no timer or listener is left.
+   */
   async close(): Promise<void> {
-    if (this.stopped) return
-    this.stopped = true
-    clearTimeout(this.retryTimer)
-    this.removeWakeups?.()
-    this.liveness.stop()
-    const client = this.client
-    this.client = undefined
-    this.subscriptions.suspend()
-    this.registrations.suspend()
-    this.state.set({ status: 'closed', attempt: 0, error: undefined })
-    if (client?.isOpen) await client.close().catch(() => {})
+    this.dispatch({ type: 'close' })
+    while (this.inFlight.size > 0 || this.closing.size > 0) {
+      await Promise.all([...this.inFlight, ...this.closing])
+    }
   }
 
   /** For shared owners (React providers): start on the first hold, close a macrotask after the last. */
@@ -149,21 +197,19 @@ export class Connection {
     }
   }
 
-  /** Calls on the open session; rejects with ConnectionLostError when there is none (nothing is queued). */
-  call(procedure: string, args?: Args, kwargs?: Kwargs, options?: CallOptions): Promise<Result> {
-    const client = this.session
-    if (!client) return Promise.reject(this.notOpen(`call ${procedure}`))
+  /** Calls on the open session, waiting up to `waitForSession` for one while reconnecting. */
+  async call(procedure: string, args?: Args, kwargs?: Kwargs, options?: CallOptions): Promise<Result> {
+    const client = await this.nextSession(`call ${procedure}`, options?.signal)
     return client.call(procedure, args, kwargs, options)
   }
 
-  /** Publishes on the open session; rejects with ConnectionLostError when there is none. */
-  publish(topic: string, args?: Args, kwargs?: Kwargs, options?: PublishOptions): Promise<void> {
-    const client = this.session
-    if (!client) return Promise.reject(this.notOpen(`publish to ${topic}`))
+  /** Publishes on the open session, waiting up to `waitForSession` for one while reconnecting. */
+  async publish(topic: string, args?: Args, kwargs?: Kwargs, options?: PublishOptions): Promise<void> {
+    const client = await this.nextSession(`publish to ${topic}`)
     return client.publish(topic, args, kwargs, options)
   }
 
-  /** A subscription that survives reconnects; handlers of the same (topic, options) share it. */
+  /** A subscription that survives reconnects; holders of the same (topic, options) share it. */
   acquireSubscription(topic: string, handler: EventHandler, options?: SubscribeOptions): SubscriptionLease {
     return this.subscriptions.acquire(topic, handler, options)
   }
@@ -190,113 +236,174 @@ export class Connection {
     )
   }
 
-  private notOpen(what: string): WampError {
-    return this.stopped
-      ? new ClientClosedError(`cannot ${what}: the connection is closed`)
-      : new ConnectionLostError(`cannot ${what}: not connected (${this.state.getSnapshot().status})`)
+  private nextSession(what: string, signal?: AbortSignal): Promise<Client> {
+    const client = this.session
+    if (client) return Promise.resolve(client)
+    if (this.machine.phase === 'closed') {
+      return Promise.reject(new ClientClosedError(`cannot ${what}: the connection is closed`))
+    }
+    const wait = this.options.waitForSession ?? 10_000
+    return this.waiters.wait(what, wait, this.state.getSnapshot().status, signal)
   }
 
-  private async attempt(): Promise<void> {
-    if (this.stopped) return
-    this.attempts += 1
-    const url = this.endpoints[(this.attempts - 1) % this.endpoints.length]
-    const previous = this.state.getSnapshot()
-    this.state.set({
-      status: previous.status === 'connecting' ? 'connecting' : 'reconnecting',
-      attempt: this.attempts,
-      url,
-      error: previous.error,
-    })
-    let client: Client
+  /** Runs one event through the machine, then its effects; events raised meanwhile wait their turn. */
+  private dispatch(event: LifecycleEvent): void {
+    this.queue.push(event)
+    if (this.stepping) return
+    this.stepping = true
     try {
-      client = await (this.options.open ?? openWithConnect)(url, this.options)
-    } catch (error) {
-      this.failed(error as Error)
-      return
+      for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+        const before = this.machine.phase
+        const { machine, effects } = step(this.machine, next, this.policy())
+        this.machine = machine
+        for (const effect of effects) this.run(effect)
+        if (machine.phase === 'closed' && before !== 'closed') this.ended()
+        this.publishState()
+      }
+    } finally {
+      this.stepping = false
     }
-    if (this.stopped) {
-      await client.close().catch(() => {})
-      return
-    }
-    this.opened(client, url)
   }
 
-  private opened(client: Client, url: string | undefined): void {
+  private run(effect: Effect): void {
+    switch (effect.type) {
+      case 'open-attempt':
+        this.openAttempt(effect.token)
+        break
+      case 'adopt':
+        this.adopt(effect.client)
+        break
+      case 'discard':
+        this.track(effect.client.close().catch(() => {}))
+        break
+      case 'end-session':
+        this.endSession()
+        break
+      case 'arm-timer':
+        this.nextRetryAt = Date.now() + effect.delay
+        this.timer = startTimer(() => {
+          this.timer = undefined
+          this.dispatch({ type: 'timer', token: effect.token })
+        }, effect.delay)
+        break
+      case 'clear-timer':
+        clearTimeout(this.timer)
+        this.timer = undefined
+        break
+      case 'probe':
+        this.liveness.probeNow()
+        break
+    }
+  }
+
+  private openAttempt(token: number): void {
+    const url = this.endpoints[this.attempts % this.endpoints.length]
+    this.attempts += 1
+    this.url = url
+    const attempt = (async () => {
+      const { auth, ...rest } = this.options
+      const config: ClientConfig = { ...rest, auth: typeof auth === 'function' ? await auth() : auth }
+      return (this.options.open ?? openWithConnect)(url, config)
+    })()
+    const settled = attempt.then(
+      (client) => this.dispatch({ type: 'attempt-opened', token, client, at: Date.now() }),
+      (error: unknown) => this.dispatch({ type: 'attempt-failed', token, error: asError(error) }),
+    )
+    this.inFlight.add(settled)
+    void settled.finally(() => this.inFlight.delete(settled))
+  }
+
+  private adopt(client: Client): void {
     this.client = client
-    this.attempts = 0
-    this.state.set({ status: 'open', sessionId: client.id, attempt: 0, url })
+    const token = this.machine.token
     this.subscriptions.resume()
     this.registrations.resume()
     this.liveness.start(client)
+    this.waiters.open(client)
     client.closed.then((info) => {
-      if (this.client !== client) return
-      this.client = undefined
-      this.liveness.stop()
-      this.subscriptions.suspend()
-      this.registrations.suspend()
-      if (this.stopped) return
-      this.failed(info.error ?? new ConnectionLostError(`the session ended: ${info.reason}`), true)
+      const error = info.error ?? new ConnectionLostError(`the session ended: ${info.reason}`)
+      this.dispatch({ type: 'session-lost', token, error, at: Date.now() })
     })
   }
 
-  /** An attempt failed or a session ended: schedule the next attempt, or give up. */
-  private failed(error: Error, sessionLost = false): void {
-    if (this.stopped) return
+  private endSession(): void {
+    const client = this.client
+    this.client = undefined
+    this.liveness.stop()
+    this.subscriptions.suspend()
+    this.registrations.suspend()
+    if (client?.isOpen) this.track(client.close().catch(() => {}))
+  }
+
+  /** Entered `closed`: nothing may be left running but what `close()` awaits. */
+  private ended(): void {
+    this.removeWakeups?.()
+    this.removeWakeups = undefined
+    this.liveness.stop()
+    this.subscriptions.suspend()
+    this.registrations.suspend()
+    const error = this.machine.error
+    this.waiters.close((what) =>
+      error
+        ? new ConnectionLostError(`cannot ${what}: the connection gave up (${error.message})`, { cause: error })
+        : new ClientClosedError(`cannot ${what}: the connection is closed`),
+    )
+  }
+
+  private track(closing: Promise<void>): void {
+    this.closing.add(closing)
+    void closing.finally(() => this.closing.delete(closing))
+  }
+
+  private policy(): RetryPolicy {
     const reconnect = this.options.reconnect
-    const authRefused = error instanceof WampError && error.code === 'authentication'
-    const maxAttempts = reconnect === false ? 0 : (reconnect?.maxAttempts ?? Number.POSITIVE_INFINITY)
-    if (reconnect === false || (authRefused && !reconnect?.retryOnAuthFailure) || this.attempts >= maxAttempts) {
-      this.stopped = true
-      this.removeWakeups?.()
-      this.state.set({ status: 'closed', attempt: this.attempts, error })
-      return
+    const timing = reconnect || {}
+    return {
+      reconnect: reconnect !== false,
+      maxAttempts: timing.maxAttempts ?? Number.POSITIVE_INFINITY,
+      retryOnAuthFailure: timing.retryOnAuthFailure === true,
+      stableAfter: timing.stableAfter ?? 10_000,
+      delay: (failures) => retryDelay(failures, timing),
     }
-    // A session that was open comes back at once on the first try; later tries back off.
-    const delay = sessionLost ? 0 : retryDelay(this.attempts, reconnect ?? {})
-    this.logger.debug(`reconnecting in ${delay} ms`, error)
-    this.state.set({
-      status: 'reconnecting',
-      attempt: this.attempts,
-      retryInMs: delay,
-      nextRetryAt: Date.now() + delay,
-      error,
-      url: this.state.getSnapshot().url,
-    })
-    clearTimeout(this.retryTimer)
-    this.retryTimer = startTimer(() => void this.attempt(), delay)
   }
 
-  /** The browser came back online or the page became visible: skip the wait. */
-  private retryNow(): void {
-    if (this.stopped || this.state.getSnapshot().status !== 'reconnecting' || this.retryTimer === undefined) return
-    clearTimeout(this.retryTimer)
-    this.retryTimer = undefined
-    void this.attempt()
+  private publishState(): void {
+    this.state.set(this.snapshot())
   }
+
+  /** The public state of the machine: `waiting` and a reconnect attempt both read `reconnecting`. */
+  private snapshot(): ConnectionState {
+    const { phase, failures, everOpen, error } = this.machine
+    const url = this.url
+    switch (phase) {
+      case 'idle':
+        return { status: 'idle', attempt: 0 }
+      case 'connecting':
+        return { status: everOpen || failures > 0 ? 'reconnecting' : 'connecting', attempt: failures + 1, error, url }
+      case 'open':
+        return { status: 'open', sessionId: this.client?.id, attempt: 0, url }
+      case 'waiting':
+        return {
+          status: 'reconnecting',
+          attempt: failures,
+          retryInMs: this.machine.delay,
+          nextRetryAt: this.nextRetryAt,
+          error,
+          url,
+        }
+      case 'closed':
+        return { status: 'closed', attempt: failures, error, url }
+    }
+  }
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value))
 }
 
 function openWithConnect(url: string | undefined, config: ClientConfig): Promise<Client> {
   if (url === undefined) return Promise.reject(new TypeError('createConnection: give `url` or `open`'))
   return connect(url, config)
-}
-
-/** In browsers, `online` and page visibility trigger an immediate attempt. */
-function listenForWakeups(wake: () => void): (() => void) | undefined {
-  const target = globalThis as {
-    addEventListener?: Window['addEventListener']
-    removeEventListener?: Window['removeEventListener']
-    document?: Document
-  }
-  if (typeof target.addEventListener !== 'function' || !target.document) return undefined
-  const onVisible = () => {
-    if (target.document?.visibilityState === 'visible') wake()
-  }
-  target.addEventListener('online', wake)
-  target.document.addEventListener('visibilitychange', onVisible)
-  return () => {
-    target.removeEventListener?.('online', wake)
-    target.document?.removeEventListener('visibilitychange', onVisible)
-  }
 }
 
 /** Creates a connection; call `start()` (or `retain()`) to connect. */

@@ -1,4 +1,5 @@
 import type { Client } from '../client/client.js'
+import { startTimer } from '../client/timer.js'
 import { ConnectionLostError, RPCError } from '../protocol/errors.js'
 import type { Transport } from '../transports/transport.js'
 
@@ -30,38 +31,54 @@ const PROBE = 'react_wamp.liveness.probe'
  */
 export class Liveness {
   private timer: ReturnType<typeof setTimeout> | undefined
+  private client: Client | undefined
+  private checking = false
 
   constructor(private readonly options: LivenessOptions | undefined) {}
 
   start(client: Client): void {
     this.stop()
     if (!this.options) return
-    const interval = this.options.interval ?? 15_000
-    const timeout = this.options.timeout ?? 5000
-    const useTransportPing = this.options.transportPing !== false
-    const check = () => {
-      this.timer = setTimeout(async () => {
-        if (!client.isOpen) return
-        // Looked up on every check: a transport may withdraw its ping (RawSocket on Crossbar.io).
-        const ping = useTransportPing ? transportPing(client) : undefined
-        const answered = await (ping ? probePing(ping, timeout) : probeCall(client, timeout))
-        if (!client.isOpen) return
-        if (!answered) {
-          const how = ping ? 'transport ping' : 'call round trip'
-          client.terminate(
-            new ConnectionLostError(`the router did not answer the liveness check (${how}) within ${timeout} ms`),
-          )
-          return
-        }
-        check()
-      }, interval)
-    }
-    check()
+    this.client = client
+    this.schedule(client)
+  }
+
+  /** Checks now instead of at the next interval (a browser woke up: the socket may be half-open). */
+  probeNow(): void {
+    const client = this.client
+    if (!client || this.checking) return
+    clearTimeout(this.timer)
+    void this.check(client)
   }
 
   stop(): void {
     clearTimeout(this.timer)
     this.timer = undefined
+    this.client = undefined
+  }
+
+  private schedule(client: Client): void {
+    this.timer = startTimer(() => void this.check(client), this.options?.interval ?? 15_000)
+  }
+
+  private async check(client: Client): Promise<void> {
+    this.timer = undefined
+    if (!client.isOpen || this.client !== client) return
+    const timeout = this.options?.timeout ?? 5000
+    // Looked up on every check: a transport may withdraw its ping (RawSocket on Crossbar.io).
+    const ping = this.options?.transportPing !== false ? transportPing(client) : undefined
+    this.checking = true
+    const answered = await (ping ? probePing(ping, timeout) : probeCall(client, timeout))
+    this.checking = false
+    if (!client.isOpen || this.client !== client) return
+    if (!answered) {
+      const how = ping ? 'transport ping' : 'call round trip'
+      client.terminate(
+        new ConnectionLostError(`the router did not answer the liveness check (${how}) within ${timeout} ms`),
+      )
+      return
+    }
+    this.schedule(client)
   }
 }
 
@@ -77,7 +94,7 @@ function transportPing(client: Client): (() => Promise<void>) | undefined {
 function withTimeout(answer: Promise<boolean>, timeout: number): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined
   const expired = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeout)
+    timer = startTimer(() => resolve(false), timeout)
   })
   return Promise.race([answer, expired]).finally(() => clearTimeout(timer))
 }

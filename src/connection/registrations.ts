@@ -2,9 +2,10 @@ import type { Client } from '../client/client.js'
 import type { InvocationHandler, RegisterOptions } from '../client/types.js'
 import { InvalidArgumentError } from '../protocol/errors.js'
 import { type DurableEntry, DurableRegistry, type DurableStatus, type Grant } from './durable-registry.js'
+import { stableKey } from './stable-key.js'
 import { type ReadableStore, Store } from './store.js'
 
-/** Where a durable registration stands on the current session. */
+/** Where a durable registration stands (see DurableStatus for its machine). */
 export interface RegistrationStatus extends DurableStatus {
   /** Invocations handled since the registration was made. */
   invocationCount: number
@@ -18,6 +19,7 @@ export interface RegistrationLease {
 
 interface Entry extends DurableEntry<RegistrationStatus> {
   options: RegisterOptions
+  optionsKey: string
   handler: InvocationHandler
   holders: number
 }
@@ -25,19 +27,27 @@ interface Entry extends DurableEntry<RegistrationStatus> {
 /** Registrations that outlive sessions: registered again on every new session. */
 export class RegistrationRegistry extends DurableRegistry<RegistrationStatus, Entry> {
   acquire(procedure: string, handler: InvocationHandler, options: RegisterOptions = {}): RegistrationLease {
+    const optionsKey = stableKey(options)
     let entry = this.entries.get(procedure)
     if (entry && entry.holders > 0) {
       // One app, one callee per procedure: a second would be refused by the router anyway.
       const error = new InvalidArgumentError(`${procedure} is already registered by another part of this app`)
       return { status: new Store<RegistrationStatus>({ status: 'error', error, invocationCount: 0 }), release() {} }
     }
+    // Released but not yet given back, with other options: give it back now and register afresh.
+    if (entry && entry.optionsKey !== optionsKey) {
+      this.remove(entry)
+      entry = undefined
+    }
     if (!entry) {
       entry = {
         key: procedure,
         options,
+        optionsKey,
         handler,
-        status: new Store<RegistrationStatus>({ status: 'pending', invocationCount: 0 }),
+        status: this.newStatus({ status: 'pending', invocationCount: 0 }, procedure),
         generation: 0,
+        refusals: 0,
         holders: 0,
       }
       this.entries.set(procedure, entry)
@@ -60,7 +70,7 @@ export class RegistrationRegistry extends DurableRegistry<RegistrationStatus, En
       },
       entry.options,
     )
-    return { id: registration.id, end: () => registration.unregister() }
+    return { id: registration.id, end: () => registration.unregister(), onRevoked: registration.onRevoked }
   }
 
   protected inUse(entry: Entry): boolean {

@@ -1,3 +1,4 @@
+import { runHandler } from '../client/run-handler.js'
 import type { Result } from '../client/types.js'
 import { releaseLater } from './release-later.js'
 
@@ -5,7 +6,8 @@ interface SharedCall {
   promise: Promise<Result>
   controller: AbortController
   holders: number
-  progress: Set<(result: Result) => void>
+  /** One slot per holder: two holders with the same listener function are two listeners. */
+  progress: Set<{ listener: (result: Result) => void }>
   settled: boolean
   abort?: { cancel(): void }
 }
@@ -24,6 +26,9 @@ export interface CallLease {
 export class SharedCalls {
   private readonly calls = new Map<string, SharedCall>()
 
+  /** `reportListenerError`: where a progress listener's throw goes; it never reaches the other holders. */
+  constructor(private readonly reportListenerError: (error: unknown) => void) {}
+
   get size(): number {
     return this.calls.size
   }
@@ -36,10 +41,10 @@ export class SharedCalls {
     let call = this.calls.get(key)
     if (!call) {
       const controller = new AbortController()
-      const progress = new Set<(result: Result) => void>()
+      const progress: SharedCall['progress'] = new Set()
       const created: SharedCall = { controller, holders: 0, progress, settled: false, promise: undefined as never }
       created.promise = start(controller.signal, (result) => {
-        for (const listener of progress) listener(result)
+        for (const { listener } of [...progress]) runHandler(listener, result, this.reportListenerError)
       }).finally(() => {
         created.settled = true
         if (this.calls.get(key) === created) this.calls.delete(key)
@@ -52,7 +57,8 @@ export class SharedCalls {
     call.abort?.cancel()
     call.abort = undefined
     call.holders += 1
-    if (onProgress) call.progress.add(onProgress)
+    const slot = onProgress ? { listener: onProgress } : undefined
+    if (slot) call.progress.add(slot)
     const held = call
     let released = false
     return {
@@ -61,7 +67,7 @@ export class SharedCalls {
         if (released) return
         released = true
         held.holders -= 1
-        if (onProgress) held.progress.delete(onProgress)
+        if (slot) held.progress.delete(slot)
         if (held.holders > 0 || held.settled) return
         held.abort = releaseLater(() => {
           if (held.holders > 0 || held.settled) return

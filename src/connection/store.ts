@@ -6,18 +6,31 @@ export interface ReadableStore<T> {
   subscribe(listener: () => void): () => void
 }
 
-/** A minimal external store: a value and a set of listeners. */
+/** Where a store reports a listener that threw. */
+export type ListenerErrorReporter = (error: unknown) => void
+
+const reportToConsole: ListenerErrorReporter = (error) => console.error('[react-wamp] a store listener threw', error)
+
+/**
+ * A minimal external store: a value and a set of listeners. A listener that throws is reported
+ * and skipped: it never stops the change, the code that made it, or the listeners after it.
+ */
 export class Store<T> implements ReadableStore<T> {
   private readonly listeners = new Set<() => void>()
 
-  constructor(private value: T) {}
+  constructor(
+    private value: T,
+    private readonly reportListenerError: ListenerErrorReporter = reportToConsole,
+  ) {}
 
   readonly getSnapshot = (): T => this.value
 
   readonly subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener)
+    // A wrapper per subscription: the same function subscribed twice is two listeners, each removable once.
+    const slot = () => listener()
+    this.listeners.add(slot)
     return () => {
-      this.listeners.delete(listener)
+      this.listeners.delete(slot)
     }
   }
 
@@ -25,7 +38,13 @@ export class Store<T> implements ReadableStore<T> {
   set(next: T): void {
     if (shallowEqual(this.value, next)) return
     this.value = next
-    for (const listener of [...this.listeners]) listener()
+    for (const listener of [...this.listeners]) {
+      try {
+        listener()
+      } catch (error) {
+        this.reportListenerError(error)
+      }
+    }
   }
 
   /** Merges a partial update. */

@@ -3,27 +3,28 @@ import { runHandler } from '../client/run-handler.js'
 import type { Event, EventHandler, SubscribeOptions } from '../client/types.js'
 import { type DurableEntry, DurableRegistry, type DurableStatus, type Grant } from './durable-registry.js'
 import { stableKey } from './stable-key.js'
-import { type ReadableStore, Store } from './store.js'
+import type { ReadableStore } from './store.js'
 
-/** Where a durable subscription stands on the current session. */
+/** Where a durable subscription stands (see DurableStatus for its machine). */
 export type SubscriptionStatus = DurableStatus
 
 /** A handler's hold on a durable subscription. */
 export interface SubscriptionLease {
   readonly status: ReadableStore<SubscriptionStatus>
-  /** Drops this handler; the router subscription ends a macrotask after the last one leaves. */
+  /** Drops this holder (only this one, even if another passed the same handler); the router subscription ends a macrotask after the last one leaves. */
   release(): void
 }
 
 interface Entry extends DurableEntry<SubscriptionStatus> {
   topic: string
   options: SubscribeOptions
-  handlers: Set<EventHandler>
+  /** One slot per lease: two holders with the same handler function are two holders. */
+  holders: Set<{ handler: EventHandler }>
 }
 
 /**
  * Subscriptions that outlive sessions: one router subscription per (topic, options), shared by
- * reference-counted local handlers, subscribed again on every new session.
+ * its holders, subscribed again on every new session.
  */
 export class SubscriptionRegistry extends DurableRegistry<SubscriptionStatus, Entry> {
   acquire(topic: string, handler: EventHandler, options: SubscribeOptions = {}): SubscriptionLease {
@@ -34,32 +35,34 @@ export class SubscriptionRegistry extends DurableRegistry<SubscriptionStatus, En
         key,
         topic,
         options,
-        handlers: new Set(),
-        status: new Store<SubscriptionStatus>({ status: 'pending' }),
+        holders: new Set(),
+        status: this.newStatus({ status: 'pending' }, topic),
         generation: 0,
+        refusals: 0,
       }
       this.entries.set(key, entry)
       this.attach(entry)
     }
-    entry.handlers.add(handler)
+    const slot = { handler }
+    entry.holders.add(slot)
     const held = entry
     return this.lease(held, () => {
-      held.handlers.delete(handler)
+      held.holders.delete(slot)
     })
   }
 
   protected async grant(client: Client, entry: Entry): Promise<Grant> {
     const subscription = await client.subscribe(entry.topic, (event) => this.dispatch(entry, event), entry.options)
-    return { id: subscription.id, end: () => subscription.unsubscribe() }
+    return { id: subscription.id, end: () => subscription.unsubscribe(), onRevoked: subscription.onRevoked }
   }
 
   protected inUse(entry: Entry): boolean {
-    return entry.handlers.size > 0
+    return entry.holders.size > 0
   }
 
   private dispatch(entry: Entry, event: Event): void {
-    for (const handler of entry.handlers) {
-      runHandler(handler, event, (error) => this.logger().error(`an event handler of ${entry.topic} threw`, error))
+    for (const { handler } of [...entry.holders]) {
+      runHandler(handler, event, (error) => this.host.logger().error(`an event handler of ${entry.topic} threw`, error))
     }
   }
 }

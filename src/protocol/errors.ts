@@ -13,6 +13,7 @@ export type WampErrorCode =
   | 'aborted'
   | 'router_abort'
   | 'authentication'
+  | 'revoked'
 
 /** Base class of every error this library raises. */
 export class WampError extends Error {

@@ -1,5 +1,6 @@
-import { type ReactNode, useEffect, useState } from 'react'
+import { type ReactNode, useEffect, useMemo } from 'react'
 import { type Connection, type ConnectionOptions, createConnection } from '../connection/connection.js'
+import { stableKey } from '../connection/stable-key.js'
 import { WampContext } from './context.js'
 
 /** Props of WampProvider: how to connect, or an existing connection. */
@@ -8,20 +9,33 @@ export type WampProviderProps = (ConnectionOptions | { connection: Connection })
 /**
  * Owns one WAMP session for the components below it: connects on mount, reconnects with
  * backoff, replays subscriptions and registrations, and leaves the realm on unmount.
- * Options are read once; give the provider a new `key` to connect elsewhere.
- * A `connection` you pass in is started but never closed by the provider.
+ *
+ * It follows its props. A new `url`, `realm`, `serialization` or `authid` (compared by value)
+ * replaces the connection: the old one is closed and the hooks below move to the new one. Every
+ * other option (`auth`, `reconnect`, `liveness`, `helloDetails`, …) takes effect from the next
+ * attempt without dropping the session; pass `auth` as a function to get a fresh token on every
+ * attempt. A `connection` you pass in is started but never closed by the provider.
  *
  * @example
- * <WampProvider url="wss://router.example/ws" realm="realm1" auth={[ticket(token)]}>
+ * <WampProvider url="wss://router.example/ws" realm="realm1" auth={() => [ticket(getToken())]}>
  *   <Dashboard />
  * </WampProvider>
  */
 export function WampProvider(props: WampProviderProps): ReactNode {
   const { children, ...rest } = props
   const external = 'connection' in rest ? rest.connection : undefined
+  const options = external ? undefined : (rest as ConnectionOptions)
+  const identity = options ? identityOf(options) : ''
   // Creating a connection opens nothing: sockets open in the effect, never during render (SSR-safe).
-  const [owned] = useState(() => (external ? undefined : createConnection(rest as ConnectionOptions)))
-  const connection = external ?? owned!
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `identity` stands for the props that make a new connection.
+  const owned = useMemo(() => (options ? createConnection(options) : undefined), [identity, external])
+  const connection = external ?? (owned as Connection)
+
+  // The latest options apply from the next attempt (a refreshed token, other reconnect timing).
+  useEffect(() => {
+    if (owned && options) owned.configure(options)
+  })
+
   useEffect(() => {
     if (external) {
       external.start()
@@ -30,4 +44,10 @@ export function WampProvider(props: WampProviderProps): ReactNode {
     return connection.retain()
   }, [connection, external])
   return <WampContext.Provider value={connection}>{children}</WampContext.Provider>
+}
+
+/** The props that name the session: a change means another router, realm, wire format or identity. */
+function identityOf(options: ConnectionOptions): string {
+  const serialization = typeof options.serialization === 'object' ? options.serialization.name : options.serialization
+  return stableKey([options.url, options.realm, serialization ?? 'json', options.authid])
 }

@@ -75,6 +75,15 @@ export class Broker {
     peer.send([MessageType.UNSUBSCRIBED, request])
   }
 
+  /** Ends one session's subscription on the router's own initiative (UNSUBSCRIBED with request 0); false when it has none. */
+  revoke(peer: Peer, id: number, reason?: string): boolean {
+    const subscription = this.byId.get(id)
+    if (!subscription?.subscribers.has(peer)) return false
+    this.remove(subscription, peer)
+    peer.send([MessageType.UNSUBSCRIBED, 0, { subscription: id, ...(reason === undefined ? {} : { reason }) }])
+    return true
+  }
+
   /** PUBLISH: refusals are answered only when the publisher asked for an acknowledgement. */
   publish(peer: Peer, [, request, options, topic, args, kwargs]: PublishMessage): void {
     const refuse = (uri: string, message: string) => {

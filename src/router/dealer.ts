@@ -78,6 +78,13 @@ export class Dealer {
     else peer.send(errorReply(MessageType.UNREGISTER, request, ErrorUri.noSuchRegistration))
   }
 
+  /** Ends one callee's registration on the router's own initiative (UNREGISTERED with request 0); false when it has none. */
+  revoke(peer: Peer, id: number, reason?: string): boolean {
+    if (!this.registrations.remove(peer, id)) return false
+    peer.send([MessageType.UNREGISTERED, 0, { registration: id, ...(reason === undefined ? {} : { reason }) }])
+    return true
+  }
+
   call(caller: Peer, message: CallMessage): void {
     const [, request, options, procedure, args, kwargs] = message
     const ongoing = this.calls.ofCaller(caller, request)

@@ -11,7 +11,9 @@ const NO_SUCH_SESSION = 'wamp.error.no_such_session'
 /**
  * The session meta API of one realm: the events `wamp.session.on_join` / `on_leave` and the
  * procedures `wamp.session.count`, `list`, `get`, `kill`, `kill_by_authid`, `kill_by_authrole`
- * and `kill_all`.
+ * and `kill_all`; and, as Crossbar.io has them, `wamp.subscription.remove_subscriber` and
+ * `wamp.registration.remove_callee` (args: the subscription or registration ID, the session ID;
+ * kwargs: `reason`), which revoke one session's subscription or registration.
  */
 export class SessionMeta {
   constructor(
@@ -19,6 +21,16 @@ export class SessionMeta {
     private readonly broker: Broker,
     dealer: Dealer,
   ) {
+    dealer.provide('wamp.subscription.remove_subscriber', (_caller, args, kwargs) => {
+      const target = this.find(args[1])
+      if (!broker.revoke(target, args[0] as number, reasonOf(kwargs))) throw noSuch('subscription', args[0])
+      return undefined
+    })
+    dealer.provide('wamp.registration.remove_callee', (_caller, args, kwargs) => {
+      const target = this.find(args[1])
+      if (!dealer.revoke(target, args[0] as number, reasonOf(kwargs))) throw noSuch('registration', args[0])
+      return undefined
+    })
     dealer.provide('wamp.session.count', (_caller, args) => ({ args: [this.filtered(args).length] }))
     dealer.provide('wamp.session.list', (_caller, args) => ({ args: [this.filtered(args).map((peer) => peer.id)] }))
     dealer.provide('wamp.session.get', (_caller, args) => ({ args: [this.find(args[0]).details] }))
@@ -104,4 +116,13 @@ export class SessionMeta {
 function stringArg(value: unknown, name: string): string {
   if (typeof value !== 'string') throw new RPCError(ErrorUri.invalidArgument, [`${name} must be a string`])
   return value
+}
+
+function reasonOf(kwargs: Kwargs | undefined): string | undefined {
+  return typeof kwargs?.reason === 'string' ? kwargs.reason : undefined
+}
+
+function noSuch(what: 'subscription' | 'registration', id: unknown): RPCError {
+  const uri = what === 'subscription' ? ErrorUri.noSuchSubscription : ErrorUri.noSuchRegistration
+  return new RPCError(uri, [`no ${what} ${String(id)} of that session`])
 }

@@ -188,7 +188,14 @@ describe.each(selectedRouters())('router %s killed and restarted under load (own
           expect([...runs.keys()].filter((k) => k.startsWith(`hold-${cycle}-`))).toHaveLength(CALLS_IN_FLIGHT)
 
           // Tables: one subscription and one registration, nothing pending, nothing running.
-          expect(callee.stats).toEqual({ subscriptions: 1, registrations: 1, sharedCalls: 0 })
+          expect(callee.stats).toEqual({
+            subscriptions: 1,
+            registrations: 1,
+            sharedCalls: 0,
+            attemptsInFlight: 0,
+            timers: 0,
+            waiters: 0,
+          })
           expect(callee.session!.stats).toEqual({
             pendingRequests: 0,
             activeInvocations: 0,
@@ -205,7 +212,14 @@ describe.each(selectedRouters())('router %s killed and restarted under load (own
         await Promise.all(connections.map((c) => c.close()))
         unhandled.stop()
       }
-      expect(callee.stats).toEqual({ subscriptions: 0, registrations: 0, sharedCalls: 0 })
+      expect(callee.stats).toEqual({
+        subscriptions: 0,
+        registrations: 0,
+        sharedCalls: 0,
+        attemptsInFlight: 0,
+        timers: 0,
+        waiters: 0,
+      })
       expect(unhandled.errors).toEqual([])
     },
     scaled(60_000, 600_000),

@@ -203,7 +203,14 @@ describe.each(targets({ transports: ['ws'] }).filter((t) => t.serialization === 
       expect(mounted).toBe(WARM_UP + CYCLES)
       expect(answered).toBe(WARM_UP + CYCLES)
       expect(connection.session).toBe(session) // one session throughout
-      expect(connection.stats).toEqual({ subscriptions: 0, registrations: 0, sharedCalls: 0 })
+      expect(connection.stats).toEqual({
+        subscriptions: 0,
+        registrations: 0,
+        sharedCalls: 0,
+        attemptsInFlight: 0,
+        timers: 0,
+        waiters: 0,
+      })
       expect(session.stats).toEqual({ pendingRequests: 0, activeInvocations: 0, subscriptions: 0, registrations: 0 })
       // StrictMode mounts twice; the deferred release takes the second mount back: one CALL per mount.
       expect(pings).toBe(WARM_UP + CYCLES)

@@ -348,14 +348,14 @@ describe.each(targets({ transports: ['ws'] }).filter((t) => t.serialization === 
       expect(identities.size).toBe(1)
     })
 
-    it('renderToString opens no socket and renders the connecting state', () => {
+    it('renderToString opens no socket and renders the idle state', () => {
       const spy = wireSpy()
       const html = renderToString(
         <Provider spy={spy}>
           <Status />
         </Provider>,
       )
-      expect(html).toContain('connecting')
+      expect(html).toContain('idle')
       expect(spy.sockets).toHaveLength(0)
     })
 

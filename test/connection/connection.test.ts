@@ -49,10 +49,10 @@ describe('retryDelay: exponential backoff with full jitter', () => {
 })
 
 describe('Connection state', () => {
-  it('goes connecting → open, and its snapshot changes identity only when the state changes', async () => {
+  it('goes idle → connecting → open, and its snapshot changes identity only when the state changes', async () => {
     const { connection } = localConnection()
     const first = connection.getSnapshot()
-    expect(first.status).toBe('connecting')
+    expect(first.status).toBe('idle')
     expect(connection.getSnapshot()).toBe(first)
     let notifications = 0
     connection.subscribe(() => {
@@ -96,7 +96,7 @@ describe('Connection state', () => {
     expect((await peer.call('test.replay.proc')).args).toEqual([1])
     await until(() => events.length === 1)
     expect(events).toEqual(['after'])
-    expect(connection.stats).toEqual({ subscriptions: 1, registrations: 1, sharedCalls: 0 })
+    expect(connection.stats).toMatchObject({ subscriptions: 1, registrations: 1, sharedCalls: 0 })
     await peer.close()
   })
 
@@ -153,8 +153,8 @@ describe('Connection state', () => {
     expect(attempts).toBe(2)
   })
 
-  it('calls fail at once when not connected; after close() they are refused as closed', async () => {
-    const { connection } = localConnection()
+  it('with waitForSession 0 calls fail at once when not connected; after close() they are refused as closed', async () => {
+    const { connection } = localConnection(undefined, { waitForSession: 0 })
     await expect(connection.call('a.b')).rejects.toBeInstanceOf(ConnectionLostError)
     connection.start()
     await until(() => connection.getSnapshot().status === 'open')
