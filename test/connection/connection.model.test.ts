@@ -233,6 +233,16 @@ const revoke = (pick: number): Command => ({
   toString: () => `revoke(${pick})`,
 })
 
+/** Time passes: liveness finds half-open links, backoff timers fire, retries go out. */
+const elapse = (ms: number): Command => ({
+  check: () => true,
+  async run(_m, real) {
+    await sleep(ms)
+    await checkInvariants(real)
+  },
+  toString: () => `elapse(${ms} ms)`,
+})
+
 const throwingListener: Command = {
   check: () => true,
   async run(_m, real) {
@@ -263,6 +273,8 @@ const settle: Command = {
     if (real.closed) return
     stats.settles += 1
     real.world.startRouter()
+    // The router reaps a half-open link only well after the client has found it dead and come back.
+    if (real.world.hasFrozen()) await sleep(150)
     real.world.reapFrozen()
     const { connection } = real
     await until('the connection is open', () => connection.getSnapshot().status === 'open')
@@ -311,6 +323,7 @@ const commands = [
   fc.constant(throwingListener),
   fc.integer({ min: 0, max: 1 }).map(publish),
   fc.constant(settle),
+  fc.integer({ min: 0, max: 150 }).map(elapse),
 ]
 
 async function setup(): Promise<Real> {

@@ -15,6 +15,7 @@ class FreezableLink implements Transport {
   readonly serialization = 'local'
   readonly closed: Promise<TransportCloseInfo>
   frozen = false
+  reaped = false
   private resolveClosed!: (info: TransportCloseInfo) => void
 
   constructor(readonly inner: Transport) {
@@ -45,6 +46,7 @@ class FreezableLink implements Transport {
 
   /** The router notices the dead link (its own timeout) and ends the old session. */
   reap(): void {
+    this.reaped = true
     this.inner.close()
   }
 }
@@ -68,6 +70,8 @@ export interface World {
   startRouter(): void
   /** Freezes the link of the newest open session (if any): a half-open connection. */
   freeze(): boolean
+  /** True while a frozen link is not reaped yet. */
+  hasFrozen(): boolean
   /** The router reaps every frozen link. */
   reapFrozen(): void
   /** Ends the world: router and admin closed. */
@@ -125,6 +129,9 @@ export function createWorld(): World {
       if (index < 0 || !link || link.frozen) return false
       link.frozen = true
       return true
+    },
+    hasFrozen(): boolean {
+      return world.links.some((link) => link.frozen && !link.reaped)
     },
     reapFrozen(): void {
       for (const link of world.links) if (link.frozen) link.reap()
