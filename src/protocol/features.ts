@@ -17,7 +17,12 @@ export function clientRoles(): Dict {
   return {
     caller: { features: { ...rpcFeatures } },
     callee: {
-      features: { ...rpcFeatures, pattern_based_registration: true, shared_registration: true },
+      features: {
+        ...rpcFeatures,
+        pattern_based_registration: true,
+        shared_registration: true,
+        registration_revocation: true,
+      },
     },
     publisher: {
       features: {
@@ -28,7 +33,12 @@ export function clientRoles(): Dict {
       },
     },
     subscriber: {
-      features: { pattern_based_subscription: true, publisher_identification: true, payload_passthru_mode: true },
+      features: {
+        pattern_based_subscription: true,
+        publisher_identification: true,
+        payload_passthru_mode: true,
+        subscription_revocation: true,
+      },
     },
   }
 }

@@ -75,11 +75,15 @@ export class Broker {
     peer.send([MessageType.UNSUBSCRIBED, request])
   }
 
-  /** Ends one session's subscription on the router's own initiative (UNSUBSCRIBED with request 0); false when it has none. */
+  /**
+   * Ends one session's subscription on the router's own initiative; false when it has none. A
+   * subscriber that announced `subscription_revocation` is told (UNSUBSCRIBED with request 0).
+   */
   revoke(peer: Peer, id: number, reason?: string): boolean {
     const subscription = this.byId.get(id)
     if (!subscription?.subscribers.has(peer)) return false
     this.remove(subscription, peer)
+    if (!peer.supports('subscriber', 'subscription_revocation')) return true
     peer.send([MessageType.UNSUBSCRIBED, 0, { subscription: id, ...(reason === undefined ? {} : { reason }) }])
     return true
   }

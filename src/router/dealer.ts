@@ -78,9 +78,13 @@ export class Dealer {
     else peer.send(errorReply(MessageType.UNREGISTER, request, ErrorUri.noSuchRegistration))
   }
 
-  /** Ends one callee's registration on the router's own initiative (UNREGISTERED with request 0); false when it has none. */
+  /**
+   * Ends one callee's registration on the router's own initiative; false when it has none. A
+   * callee that announced `registration_revocation` is told (UNREGISTERED with request 0).
+   */
   revoke(peer: Peer, id: number, reason?: string): boolean {
     if (!this.registrations.remove(peer, id)) return false
+    if (!peer.supports('callee', 'registration_revocation')) return true
     peer.send([MessageType.UNREGISTERED, 0, { registration: id, ...(reason === undefined ? {} : { reason }) }])
     return true
   }

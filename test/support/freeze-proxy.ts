@@ -16,6 +16,13 @@ export interface FreezeProxy {
   readonly accepted: number
   freeze(): void
   thaw(): void
+  /**
+   * A half-open drop of the connections open now: they carry nothing more, ever, and closes stay
+   * on their side, while new connections pass. The router keeps those sessions until `reapDropped`.
+   */
+  dropExisting(): void
+  /** The router notices the dropped connections (its own timeout): their upstream sockets close. */
+  reapDropped(): void
   /** Drops every connection and stops listening. */
   close(): Promise<void>
 }
@@ -61,6 +68,7 @@ export function startFreezeProxy(upstreamPort: number, upstreamHost = '127.0.0.1
   const sockets = new Set<Socket>()
   // Resets that arrived while frozen: delivered on thaw.
   const heldResets: (() => void)[] = []
+  const connections = new Set<{ dropped: boolean; upstream: Socket }>()
 
   const track = (socket: Socket) => {
     sockets.add(socket)
@@ -74,7 +82,10 @@ export function startFreezeProxy(upstreamPort: number, upstreamHost = '127.0.0.1
     track(upstream)
     client.setNoDelay(true)
     upstream.setNoDelay(true)
-    const isFrozen = () => frozen
+    const connection = { dropped: false, upstream }
+    connections.add(connection)
+    upstream.once('close', () => connections.delete(connection))
+    const isFrozen = () => frozen || connection.dropped
     const forward = new Pipe(client, upstream, isFrozen)
     const backward = new Pipe(upstream, client, isFrozen)
     pipes.add(forward)
@@ -87,6 +98,7 @@ export function startFreezeProxy(upstreamPort: number, upstreamHost = '127.0.0.1
         pipes.delete(backward)
         to.destroy()
       }
+      if (connection.dropped) return
       if (frozen) heldResets.push(reset)
       else reset()
     }
@@ -117,6 +129,12 @@ export function startFreezeProxy(upstreamPort: number, upstreamHost = '127.0.0.1
         },
         freeze() {
           frozen = true
+        },
+        dropExisting() {
+          for (const connection of connections) connection.dropped = true
+        },
+        reapDropped() {
+          for (const connection of connections) if (connection.dropped) connection.upstream.destroy()
         },
         thaw() {
           frozen = false
