@@ -1,8 +1,10 @@
 import { isIP, connect as netConnect, type Socket } from 'node:net'
 import { type ConnectionOptions, connect as tlsConnect } from 'node:tls'
 import { ConnectionLostError, SerializationError } from '../protocol/errors.js'
+import { startTimer } from '../protocol/timer.js'
 import type { Serializer } from '../serializers/serializer.js'
 import { describeConnectError } from './connect-error.js'
+import { guardSocketErrors } from './socket-errors.js'
 import type { Transport, TransportCloseInfo, TransportReceiver } from './transport.js'
 
 const MAGIC = 0x7f
@@ -65,29 +67,39 @@ export function openRawSocket(url: string, options: RawSocketOptions): Promise<T
             ...options.tls,
           })
         : netConnect({ host, port })
+  guardSocketErrors(socket)
   socket.setNoDelay?.(true)
   const serializerCode = options.serializer.rawSocketCode
   return new Promise((resolve, reject) => {
     let reply = Buffer.alloc(0)
     const fail = (error: Error) => {
       clearTimeout(timer)
-      socket.removeAllListeners()
-      socket.on('error', () => {})
+      detach()
       socket.destroy()
       reject(error)
     }
-    const timer = setTimeout(
+    const timer = startTimer(
       () => fail(new ConnectionLostError(`no RawSocket handshake from ${url} within ${options.openTimeout} ms`)),
       options.openTimeout,
     )
-    socket.on('error', (error) =>
-      fail(new ConnectionLostError(`could not connect to ${url}: ${describeConnectError(error)}`, { cause: error })),
-    )
-    socket.on('close', () => fail(new ConnectionLostError(`${url} closed during the RawSocket handshake`)))
-    socket.once(parsed.protocol === 'tcps:' ? 'secureConnect' : 'connect', () => {
+    const onError = (error: Error) =>
+      fail(new ConnectionLostError(`could not connect to ${url}: ${describeConnectError(error)}`, { cause: error }))
+    const onClose = () => fail(new ConnectionLostError(`${url} closed during the RawSocket handshake`))
+    const connectEvent = parsed.protocol === 'tcps:' ? 'secureConnect' : 'connect'
+    const onConnect = () => {
       const exponent = Math.log2(recvLimit) - 9
       socket.write(Uint8Array.of(MAGIC, (exponent << 4) | serializerCode, 0, 0))
-    })
+    }
+    // The handshake's own listeners only: the socket-error guard stays (socket-errors.ts).
+    const detach = () => {
+      socket.off('error', onError)
+      socket.off('close', onClose)
+      socket.off(connectEvent, onConnect)
+      socket.off('data', onData)
+    }
+    socket.on('error', onError)
+    socket.on('close', onClose)
+    socket.once(connectEvent, onConnect)
     const onData = (chunk: Buffer) => {
       reply = Buffer.concat([reply, chunk])
       if (reply.length < 4) return
@@ -108,7 +120,7 @@ export function openRawSocket(url: string, options: RawSocketOptions): Promise<T
         return fail(new RawSocketHandshakeError(`${url} answered with serializer ${low}, not ${serializerCode}`))
       }
       clearTimeout(timer)
-      socket.removeAllListeners()
+      detach()
       const transport = new RawSocketTransport(socket, options.serializer, recvLimit, 2 ** (high + 9))
       resolve(transport)
       if (reply.length > 4) transport.feed(reply.subarray(4))
