@@ -166,7 +166,7 @@ export class Caller {
           cancelling = true
           clearTimeout(timer)
           timer = startTimer(() => {
-            port.requests.delete(id)
+            port.requests.expire(id)
             if (settle()) reject(abortError())
           }, port.responseTimeout)
           return
@@ -191,7 +191,7 @@ export class Caller {
         // The router enforces `timeout`; this local deadline only catches a router that never answers.
         timer = startTimer(() => {
           this.sendCancel(id, 'killnowait')
-          port.requests.delete(id)
+          port.requests.expire(id)
           if (settle()) reject(new CallTimeoutError(['call timeout (no answer from the router)'], {}, { local: true }))
         }, timeout + port.responseTimeout)
       }
