@@ -85,6 +85,7 @@ export async function listenWebSocket(
 
 /** The router's side of one WebSocket connection. */
 class ServerSocketTransport implements Transport {
+  readonly kind = 'websocket'
   readonly serialization: string
   readonly closed: Promise<TransportCloseInfo>
   private receiver: TransportReceiver | undefined

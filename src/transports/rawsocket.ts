@@ -142,6 +142,7 @@ function welcomeFromRouterWithoutPing(message: unknown): boolean {
 }
 
 class RawSocketTransport implements Transport {
+  readonly kind = 'rawsocket'
   readonly closed: Promise<TransportCloseInfo>
   readonly serialization: string
   /**

@@ -122,6 +122,7 @@ function describeError(event: { message?: string; error?: unknown }, node: NodeM
 }
 
 class WebSocketTransport implements Transport {
+  readonly kind = 'websocket'
   readonly closed: Promise<TransportCloseInfo>
   readonly serialization: string
   /** Present where the socket can ping (`ws` in Node); browsers have no ping API. */
