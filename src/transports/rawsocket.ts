@@ -3,6 +3,7 @@ import { type ConnectionOptions, connect as tlsConnect } from 'node:tls'
 import { ConnectionLostError, SerializationError } from '../protocol/errors.js'
 import { startTimer } from '../protocol/timer.js'
 import type { Serializer } from '../serializers/serializer.js'
+import { ByteQueue } from './byte-queue.js'
 import { describeConnectError } from './connect-error.js'
 import { guardSocketErrors } from './socket-errors.js'
 import type { Transport, TransportCloseInfo, TransportReceiver } from './transport.js'
@@ -151,8 +152,10 @@ class RawSocketTransport implements Transport {
    */
   ping: (() => Promise<void>) | undefined = () => this.sendPing()
   private receiver: TransportReceiver | undefined
-  private buffered: Buffer[] = []
-  private bufferedLength = 0
+  /** @internal What has arrived of the next frame(s). */
+  readonly input = new ByteQueue()
+  /** The header of the frame being received, once read. */
+  private frame: { type: number; length: number } | undefined
   private closingLocally = false
   private lastError: Error | undefined
   private welcomed = false
@@ -179,31 +182,29 @@ class RawSocketTransport implements Transport {
     socket.on('data', (chunk: Buffer) => this.feed(chunk))
   }
 
-  /** Splits the byte stream into frames. */
+  /** Splits the byte stream into frames; each byte is copied at most once (see ByteQueue). */
   feed(chunk: Buffer): void {
-    this.buffered.push(chunk)
-    this.bufferedLength += chunk.length
-    while (this.bufferedLength >= 4) {
-      const head = this.buffered.length === 1 ? this.buffered[0]! : Buffer.concat(this.buffered)
-      const type = head[0]! & 0x07
-      const length = head.readUIntBE(1, 3)
-      if (length > this.recvLimit) {
-        this.lastError = new SerializationError(
-          `a RawSocket message of ${length} bytes exceeds the receive limit of ${this.recvLimit}`,
-        )
-        this.receiver?.error(this.lastError)
-        this.socket.destroy()
-        return
+    this.input.push(chunk)
+    while (true) {
+      if (!this.frame) {
+        if (this.input.length < 4) return
+        const head = this.input.take(4)
+        const length = head.readUIntBE(1, 3)
+        if (length > this.recvLimit) {
+          // Refused on its header alone: the payload is never awaited.
+          this.lastError = new SerializationError(
+            `a RawSocket message of ${length} bytes exceeds the receive limit of ${this.recvLimit}`,
+          )
+          this.receiver?.error(this.lastError)
+          this.socket.destroy()
+          return
+        }
+        this.frame = { type: head[0]! & 0x07, length }
       }
-      if (head.length < 4 + length) {
-        this.buffered = [head]
-        return
-      }
-      const payload = head.subarray(4, 4 + length)
-      const rest = head.subarray(4 + length)
-      this.buffered = rest.length > 0 ? [rest] : []
-      this.bufferedLength = rest.length
-      this.onFrame(type, payload)
+      if (this.input.length < this.frame.length) return
+      const { type, length } = this.frame
+      this.frame = undefined
+      this.onFrame(type, this.input.take(length))
     }
   }
 
