@@ -40,7 +40,10 @@ function walk(value: unknown, path: string | undefined, forJson: boolean, depth:
   }
   if (value === null) return 0
   // JSON writes what toJSON returns, not the object: the encoder resolves it, then inspects that.
-  if (forJson && typeof (value as { toJSON?: unknown }).toJSON === 'function') return HAS_TO_JSON
+  // Bytes first: a Node Buffer has a toJSON too, but travels as bytes.
+  if (forJson && typeof (value as { toJSON?: unknown }).toJSON === 'function' && !(value instanceof Uint8Array)) {
+    return HAS_TO_JSON
+  }
   // A plain object or a list skips the checks for bytes and other objects.
   const proto = Object.getPrototypeOf(value)
   if (proto !== Object.prototype && proto !== Array.prototype) {

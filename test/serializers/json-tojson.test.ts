@@ -61,6 +61,24 @@ describe('objects with toJSON next to bytes (case 5)', () => {
     ])
   })
 
+  it('a Node Buffer (which has a toJSON) still travels as bytes, beside a Date or alone', () => {
+    const buffer = Buffer.from([1, 2, 3])
+    expect(roundTrip([16, 1, {}, 'com.example.topic', [buffer]])).toEqual([
+      16,
+      1,
+      {},
+      'com.example.topic',
+      [Uint8Array.of(1, 2, 3)],
+    ])
+    expect(roundTrip([16, 1, {}, 'com.example.topic', [buffer, when]])).toEqual([
+      16,
+      1,
+      {},
+      'com.example.topic',
+      [Uint8Array.of(1, 2, 3), when.toISOString()],
+    ])
+  })
+
   it('what toJSON returns is checked like any payload: bytes travel as bytes, NaN is refused', () => {
     const asBytes = { toJSON: () => Uint8Array.of(7, 8) }
     expect(roundTrip([16, 1, {}, 'com.example.topic', [asBytes]])).toEqual([
