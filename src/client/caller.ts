@@ -54,9 +54,13 @@ export class Caller {
     }).finally(() => {
       settled = true
     })
+    // The call can fail before end() (the callee refuses a chunk): its outcome reaches the user
+    // through end() or `result`, never as an unhandled rejection.
+    result.catch(() => {})
     const send = (args: Args | undefined, kwargs: Kwargs | undefined, last: boolean) => {
       const what = `send input to ${procedure}`
-      if (ended || settled) throw new InvalidArgumentError(`${what}: the call has ${settled ? 'settled' : 'ended'}`)
+      if (settled) throw new InvalidArgumentError(`${what}: the call has settled; its outcome is in \`result\``)
+      if (ended) throw new InvalidArgumentError(`${what}: the call has ended`)
       checkPayload(what, args, kwargs)
       const chunkOptions: Dict = last ? {} : { progress: true }
       if (id === undefined) {
@@ -80,6 +84,8 @@ export class Caller {
       result,
       send: (args, kwargs) => send(args, kwargs, false),
       end: (args, kwargs) => {
+        // Settled before the last chunk: end() reports how (the callee's RPCError, or its early result).
+        if (settled) return result
         try {
           send(args, kwargs, true)
         } catch (error) {
@@ -160,7 +166,7 @@ export class Caller {
           cancelling = true
           clearTimeout(timer)
           timer = startTimer(() => {
-            port.requests.delete(id)
+            port.requests.expire(id)
             if (settle()) reject(abortError())
           }, port.responseTimeout)
           return
@@ -185,7 +191,7 @@ export class Caller {
         // The router enforces `timeout`; this local deadline only catches a router that never answers.
         timer = startTimer(() => {
           this.sendCancel(id, 'killnowait')
-          port.requests.delete(id)
+          port.requests.expire(id)
           if (settle()) reject(new CallTimeoutError(['call timeout (no answer from the router)'], {}, { local: true }))
         }, timeout + port.responseTimeout)
       }

@@ -373,15 +373,19 @@ export class Client {
     const type = message[0] as number
     return new Promise((resolve, reject) => {
       const timer = startTimer(() => {
-        // Keep listening for a late success so its effect (a subscription…) can be undone.
-        this.requests.add(id, {
-          type,
-          reply: (reply) => {
-            if (reply[0] !== MessageType.ERROR) hooks.late?.(reply)
-            return true
+        const { late } = hooks
+        // A late success whose effect (a subscription…) must be undone is still listened for.
+        this.requests.expire(
+          id,
+          late && {
+            type,
+            reply: (reply) => {
+              if (reply[0] !== MessageType.ERROR) late(reply)
+              return true
+            },
+            fail: () => {},
           },
-          fail: () => {},
-        })
+        )
         reject(new ResponseTimeoutError(what, this.responseTimeout))
       }, this.responseTimeout)
       this.requests.add(id, {

@@ -10,6 +10,8 @@ export async function* progressResults(
   options: CallOptions,
 ): AsyncGenerator<ProgressiveResult, void, undefined> {
   const controller = new AbortController()
+  // An already aborted signal fires no 'abort' event: carry it over, so the call is refused as call() would.
+  if (options.signal?.aborted) controller.abort(options.signal.reason)
   const stop = () => controller.abort(options.signal?.reason)
   options.signal?.addEventListener('abort', stop, { once: true })
   const chunks: Result[] = []

@@ -79,11 +79,14 @@ export interface ProgressiveResult extends Result {
 
 /** A call whose input goes out in chunks (progressive call invocations). */
 export interface ProgressiveCall {
-  /** Sends one chunk of input; the first one starts the call. Throws once the call has ended. */
+  /** Sends one chunk of input; the first one starts the call. Throws once the call has ended or settled. */
   send(args?: Args, kwargs?: Kwargs): void
-  /** Sends the last chunk and resolves with the result. */
+  /**
+   * Sends the last chunk and resolves with the result. When the call has already settled (the
+   * callee refused a chunk, or answered early), sends nothing and settles as the call did.
+   */
   end(args?: Args, kwargs?: Kwargs): Promise<Result>
-  /** The call's result (also returned by `end`). */
+  /** The call's result (also returned by `end`). A failure before `end` is never an unhandled rejection. */
   readonly result: Promise<Result>
 }
 

@@ -14,6 +14,7 @@ import {
   withPayload,
   type YieldMessage,
 } from '../protocol/messages.js'
+import { startTimer } from '../protocol/timer.js'
 import { isValidUri } from '../protocol/uri.js'
 import { type Call, CallTable } from './calls.js'
 import { matchPolicy } from './matching.js'
@@ -284,7 +285,7 @@ export class Dealer {
   private arm(call: Call): void {
     if (call.timeout <= 0) return
     clearTimeout(call.timer)
-    call.timer = setTimeout(() => {
+    call.timer = startTimer(() => {
       this.finish(call)
       call.caller.send(errorReply(MessageType.CALL, call.request, ErrorUri.timeout, 'call timeout'))
       if (call.callee.supports('callee', 'call_canceling')) this.interrupt(call, 'killnowait', ErrorUri.timeout)

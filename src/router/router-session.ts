@@ -198,7 +198,7 @@ export class RouterSession implements Peer {
       session: id,
       ...welcome,
       transport: {
-        type: this.transport.serialization === 'local' ? 'local' : 'websocket',
+        type: this.transport.kind ?? 'websocket',
         serialization: this.transport.serialization,
       },
     }

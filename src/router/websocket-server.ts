@@ -8,6 +8,7 @@ import { ConnectionLostError } from '../protocol/errors.js'
 import { jsonSerializer, loadSerializer } from '../serializers/index.js'
 import type { Serializer } from '../serializers/serializer.js'
 import { deliverFrame } from '../transports/deliver.js'
+import { guardSocketErrors } from '../transports/socket-errors.js'
 import type { Transport, TransportCloseInfo, TransportReceiver } from '../transports/transport.js'
 import type { Router } from './router.js'
 
@@ -61,6 +62,8 @@ export async function listenWebSocket(
   })
   server.on('error', () => {}) // after listening, errors belong to single connections
   server.on('connection', (socket) => {
+    // Before anything else: a socket closed for its subprotocol may still read a malformed frame.
+    guardSocketErrors(socket)
     const serializer = serializers.get(socket.protocol)
     if (!serializer) {
       socket.close(1002, 'no supported WAMP subprotocol (wamp.2.json, wamp.2.msgpack)')
@@ -82,6 +85,7 @@ export async function listenWebSocket(
 
 /** The router's side of one WebSocket connection. */
 class ServerSocketTransport implements Transport {
+  readonly kind = 'websocket'
   readonly serialization: string
   readonly closed: Promise<TransportCloseInfo>
   private receiver: TransportReceiver | undefined

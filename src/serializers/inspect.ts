@@ -6,6 +6,8 @@ const MAX_DEPTH = 256
 export const HAS_BYTES = 1
 /** Found by inspectPayload: integers beyond 32 bits (MsgPack must write them as 64-bit integers). */
 export const HAS_WIDE_INTEGERS = 2
+/** Found by inspectPayload for JSON: an object with a `toJSON` method (a Date…), which JSON replaces by its result. */
+export const HAS_TO_JSON = 4
 
 /** What `walk` returns for a value that cannot be sent, when it is not asked to say where. */
 const UNSENDABLE = -1
@@ -37,6 +39,11 @@ function walk(value: unknown, path: string | undefined, forJson: boolean, depth:
       return fail(path, `is a ${typeof value}, which cannot be serialized`)
   }
   if (value === null) return 0
+  // JSON writes what toJSON returns, not the object: the encoder resolves it, then inspects that.
+  // Bytes first: a Node Buffer has a toJSON too, but travels as bytes.
+  if (forJson && typeof (value as { toJSON?: unknown }).toJSON === 'function' && !(value instanceof Uint8Array)) {
+    return HAS_TO_JSON
+  }
   // A plain object or a list skips the checks for bytes and other objects.
   const proto = Object.getPrototypeOf(value)
   if (proto !== Object.prototype && proto !== Array.prototype) {

@@ -1,11 +1,13 @@
 import { SerializationError } from '../protocol/errors.js'
 import { fromBase64, toBase64 } from './base64.js'
-import { HAS_BYTES, inspectMessage, mapLeaves } from './inspect.js'
+import { HAS_BYTES, HAS_TO_JSON, inspectMessage, mapLeaves } from './inspect.js'
 import type { Serializer } from './serializer.js'
 
 /**
  * JSON with the spec's binary rule: a Uint8Array travels as a string holding a NUL
  * character followed by the bytes in base64, and such strings decode back to bytes.
+ * An object with a `toJSON` method (a Date, …) travels as what `toJSON` returns, as with
+ * JSON.stringify (a Date becomes its ISO string), whether or not the message carries bytes.
  */
 export const jsonSerializer: Serializer = {
   name: 'json',
@@ -13,10 +15,17 @@ export const jsonSerializer: Serializer = {
   rawSocketCode: 1,
   binary: false,
   encode(message) {
-    const binary = inspectMessage(message, true) & HAS_BYTES
+    let value = message
+    let flags = inspectMessage(message, true)
     try {
-      return JSON.stringify(binary ? mapLeaves(message, bytesToString) : message)
+      if (flags & HAS_TO_JSON) {
+        // Only messages with toJSON objects pay for this copy; what toJSON returns is checked too.
+        value = resolveToJson(message, '') as unknown[]
+        flags = inspectMessage(value, true)
+      }
+      return JSON.stringify(flags & HAS_BYTES ? mapLeaves(value, bytesToString) : value)
     } catch (error) {
+      if (error instanceof SerializationError) throw error
       throw new SerializationError(`the message cannot be encoded as JSON: ${(error as Error).message}`, {
         cause: error,
       })
@@ -28,6 +37,28 @@ export const jsonSerializer: Serializer = {
     // Only a payload with an escaped NUL can hold bytes; skip the walk otherwise.
     return text.includes('\\u0000') ? stringsToBytes(value) : value
   },
+}
+
+/**
+ * A copy in which every object with `toJSON` is replaced by `toJSON(key)`, as JSON.stringify
+ * does (once per value; the result's own members are resolved in turn). Bytes stay bytes.
+ */
+function resolveToJson(value: unknown, key: string): unknown {
+  if (typeof value !== 'object' || value === null || value instanceof Uint8Array) return value
+  const toJSON = (value as { toJSON?: unknown }).toJSON
+  const resolved: unknown = typeof toJSON === 'function' ? toJSON.call(value, key) : value
+  if (typeof resolved !== 'object' || resolved === null || resolved instanceof Uint8Array) return resolved
+  if (Array.isArray(resolved)) return resolved.map((item, index) => resolveToJson(item, String(index)))
+  const out: Record<string, unknown> = {}
+  for (const [name, item] of Object.entries(resolved)) {
+    Object.defineProperty(out, name, {
+      value: resolveToJson(item, name),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
+  }
+  return out
 }
 
 function bytesToString(value: unknown): unknown {

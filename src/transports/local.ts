@@ -1,58 +1,61 @@
-import { ConnectionLostError, SerializationError } from '../protocol/errors.js'
-import { inspectMessage } from '../serializers/inspect.js'
+import { ConnectionLostError } from '../protocol/errors.js'
+import { jsonSerializer } from '../serializers/json.js'
+import type { Serializer } from '../serializers/serializer.js'
+import { deliverFrame } from './deliver.js'
 import type { Transport, TransportCloseInfo, TransportReceiver } from './transport.js'
 
 /**
  * Two connected in-process transports, `[clientSide, routerSide]`: what one sends, the other
- * receives. There is no serialization, but the same guarantees as a socket:
- * - delivery is asynchronous (a microtask, never inside `send`) and in order;
- * - a message is deep-copied (`structuredClone`) when sent, so neither side can change what
- *   the other holds;
- * - `send` throws SerializationError naming where a value sits that WAMP cannot carry
- *   (a function, NaN, a Map, …), and sends nothing. BigInt is allowed, as with MsgPack.
+ * receives, with the same guarantees as a socket:
+ * - every message is really encoded with `serializer` (JSON by default) and decoded on the other
+ *   side, so a peer receives exactly what that serialization would deliver over the wire (a Date
+ *   as its ISO string in JSON, `undefined` dropped from objects, `-0` as 0, no BigInt in JSON…)
+ *   and neither side can change what the other holds;
+ * - `send` throws SerializationError naming where a value sits that the serialization cannot
+ *   carry (a function, NaN, a Map, …), and sends nothing;
+ * - delivery is asynchronous (a microtask, never inside `send`) and in order.
  */
-export function createLocalPair(): [clientSide: Transport, routerSide: Transport] {
-  const clientSide = new LocalTransport()
-  const routerSide = new LocalTransport()
+export function createLocalPair(
+  serializer: Serializer = jsonSerializer,
+): [clientSide: Transport, routerSide: Transport] {
+  const clientSide = new LocalTransport(serializer)
+  const routerSide = new LocalTransport(serializer)
   clientSide.peer = routerSide
   routerSide.peer = clientSide
   return [clientSide, routerSide]
 }
 
 class LocalTransport implements Transport {
-  readonly serialization = 'local'
+  readonly kind = 'local'
+  readonly serialization: string
   readonly closed: Promise<TransportCloseInfo>
   peer!: LocalTransport
   private receiver: TransportReceiver | undefined
-  /** Messages that arrived before `listen`. */
-  private early: unknown[] = []
+  /** Frames that arrived before `listen`. */
+  private early: (string | Uint8Array)[] = []
   private isClosed = false
   private resolveClosed!: (info: TransportCloseInfo) => void
 
-  constructor() {
+  constructor(private readonly serializer: Serializer) {
+    this.serialization = serializer.name
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve
     })
   }
 
   send(message: readonly unknown[]): void {
-    inspectMessage(message, false)
+    // Encoding first: an unserializable payload throws before anything is queued.
+    const frame = this.serializer.encode(message)
     if (this.isClosed) throw new ConnectionLostError('the local transport is closed')
-    let copy: unknown
-    try {
-      copy = structuredClone(message)
-    } catch (error) {
-      throw new SerializationError(`the message cannot be copied: ${(error as Error).message}`, { cause: error })
-    }
     const { peer } = this
-    queueMicrotask(() => peer.deliver(copy))
+    queueMicrotask(() => peer.deliver(frame))
   }
 
   listen(receiver: TransportReceiver): void {
     this.receiver = receiver
     const early = this.early
     this.early = []
-    for (const message of early) receiver.message(message)
+    for (const frame of early) deliverFrame(this.serializer, receiver, frame)
   }
 
   close(): void {
@@ -63,10 +66,10 @@ class LocalTransport implements Transport {
     queueMicrotask(() => peer.shut({ local: false, reason: 'closed by the peer' }))
   }
 
-  private deliver(message: unknown): void {
+  private deliver(frame: string | Uint8Array): void {
     if (this.isClosed) return
-    if (this.receiver) this.receiver.message(message)
-    else this.early.push(message)
+    if (this.receiver) deliverFrame(this.serializer, this.receiver, frame)
+    else this.early.push(frame)
   }
 
   private shut(info: TransportCloseInfo): void {

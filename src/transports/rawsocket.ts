@@ -1,8 +1,11 @@
 import { isIP, connect as netConnect, type Socket } from 'node:net'
 import { type ConnectionOptions, connect as tlsConnect } from 'node:tls'
 import { ConnectionLostError, SerializationError } from '../protocol/errors.js'
+import { startTimer } from '../protocol/timer.js'
 import type { Serializer } from '../serializers/serializer.js'
+import { ByteQueue } from './byte-queue.js'
 import { describeConnectError } from './connect-error.js'
+import { guardSocketErrors } from './socket-errors.js'
 import type { Transport, TransportCloseInfo, TransportReceiver } from './transport.js'
 
 const MAGIC = 0x7f
@@ -65,29 +68,39 @@ export function openRawSocket(url: string, options: RawSocketOptions): Promise<T
             ...options.tls,
           })
         : netConnect({ host, port })
+  guardSocketErrors(socket)
   socket.setNoDelay?.(true)
   const serializerCode = options.serializer.rawSocketCode
   return new Promise((resolve, reject) => {
     let reply = Buffer.alloc(0)
     const fail = (error: Error) => {
       clearTimeout(timer)
-      socket.removeAllListeners()
-      socket.on('error', () => {})
+      detach()
       socket.destroy()
       reject(error)
     }
-    const timer = setTimeout(
+    const timer = startTimer(
       () => fail(new ConnectionLostError(`no RawSocket handshake from ${url} within ${options.openTimeout} ms`)),
       options.openTimeout,
     )
-    socket.on('error', (error) =>
-      fail(new ConnectionLostError(`could not connect to ${url}: ${describeConnectError(error)}`, { cause: error })),
-    )
-    socket.on('close', () => fail(new ConnectionLostError(`${url} closed during the RawSocket handshake`)))
-    socket.once(parsed.protocol === 'tcps:' ? 'secureConnect' : 'connect', () => {
+    const onError = (error: Error) =>
+      fail(new ConnectionLostError(`could not connect to ${url}: ${describeConnectError(error)}`, { cause: error }))
+    const onClose = () => fail(new ConnectionLostError(`${url} closed during the RawSocket handshake`))
+    const connectEvent = parsed.protocol === 'tcps:' ? 'secureConnect' : 'connect'
+    const onConnect = () => {
       const exponent = Math.log2(recvLimit) - 9
       socket.write(Uint8Array.of(MAGIC, (exponent << 4) | serializerCode, 0, 0))
-    })
+    }
+    // The handshake's own listeners only: the socket-error guard stays (socket-errors.ts).
+    const detach = () => {
+      socket.off('error', onError)
+      socket.off('close', onClose)
+      socket.off(connectEvent, onConnect)
+      socket.off('data', onData)
+    }
+    socket.on('error', onError)
+    socket.on('close', onClose)
+    socket.once(connectEvent, onConnect)
     const onData = (chunk: Buffer) => {
       reply = Buffer.concat([reply, chunk])
       if (reply.length < 4) return
@@ -108,7 +121,7 @@ export function openRawSocket(url: string, options: RawSocketOptions): Promise<T
         return fail(new RawSocketHandshakeError(`${url} answered with serializer ${low}, not ${serializerCode}`))
       }
       clearTimeout(timer)
-      socket.removeAllListeners()
+      detach()
       const transport = new RawSocketTransport(socket, options.serializer, recvLimit, 2 ** (high + 9))
       resolve(transport)
       if (reply.length > 4) transport.feed(reply.subarray(4))
@@ -130,6 +143,7 @@ function welcomeFromRouterWithoutPing(message: unknown): boolean {
 }
 
 class RawSocketTransport implements Transport {
+  readonly kind = 'rawsocket'
   readonly closed: Promise<TransportCloseInfo>
   readonly serialization: string
   /**
@@ -138,8 +152,10 @@ class RawSocketTransport implements Transport {
    */
   ping: (() => Promise<void>) | undefined = () => this.sendPing()
   private receiver: TransportReceiver | undefined
-  private buffered: Buffer[] = []
-  private bufferedLength = 0
+  /** @internal What has arrived of the next frame(s). */
+  readonly input = new ByteQueue()
+  /** The header of the frame being received, once read. */
+  private frame: { type: number; length: number } | undefined
   private closingLocally = false
   private lastError: Error | undefined
   private welcomed = false
@@ -166,31 +182,29 @@ class RawSocketTransport implements Transport {
     socket.on('data', (chunk: Buffer) => this.feed(chunk))
   }
 
-  /** Splits the byte stream into frames. */
+  /** Splits the byte stream into frames; each byte is copied at most once (see ByteQueue). */
   feed(chunk: Buffer): void {
-    this.buffered.push(chunk)
-    this.bufferedLength += chunk.length
-    while (this.bufferedLength >= 4) {
-      const head = this.buffered.length === 1 ? this.buffered[0]! : Buffer.concat(this.buffered)
-      const type = head[0]! & 0x07
-      const length = head.readUIntBE(1, 3)
-      if (length > this.recvLimit) {
-        this.lastError = new SerializationError(
-          `a RawSocket message of ${length} bytes exceeds the receive limit of ${this.recvLimit}`,
-        )
-        this.receiver?.error(this.lastError)
-        this.socket.destroy()
-        return
+    this.input.push(chunk)
+    while (true) {
+      if (!this.frame) {
+        if (this.input.length < 4) return
+        const head = this.input.take(4)
+        const length = head.readUIntBE(1, 3)
+        if (length > this.recvLimit) {
+          // Refused on its header alone: the payload is never awaited.
+          this.lastError = new SerializationError(
+            `a RawSocket message of ${length} bytes exceeds the receive limit of ${this.recvLimit}`,
+          )
+          this.receiver?.error(this.lastError)
+          this.socket.destroy()
+          return
+        }
+        this.frame = { type: head[0]! & 0x07, length }
       }
-      if (head.length < 4 + length) {
-        this.buffered = [head]
-        return
-      }
-      const payload = head.subarray(4, 4 + length)
-      const rest = head.subarray(4 + length)
-      this.buffered = rest.length > 0 ? [rest] : []
-      this.bufferedLength = rest.length
-      this.onFrame(type, payload)
+      if (this.input.length < this.frame.length) return
+      const { type, length } = this.frame
+      this.frame = undefined
+      this.onFrame(type, this.input.take(length))
     }
   }
 

@@ -29,8 +29,13 @@ export interface Transport {
   close(code?: number, reason?: string): void
   /** Resolves once when the transport has closed, for whatever reason. */
   readonly closed: Promise<TransportCloseInfo>
-  /** The serialization in use: `json`, `msgpack`, or `local` for in-process transports. */
+  /** The serialization in use: `json` or `msgpack` (in-process transports serialize too). */
   readonly serialization: string
+  /**
+   * How messages travel, e.g. `websocket`, `rawsocket`, `local` (in-process). Optional; a router
+   * reports it in its session meta (`transport.type`).
+   */
+  readonly kind?: string
   /**
    * Optional transport-level keepalive: resolves when the peer answers a ping (WebSocket
    * ping/pong, RawSocket PING/PONG), rejects when the transport is closed. The connection's

@@ -1,7 +1,9 @@
 import WebSocket from 'isomorphic-ws'
 import { ConnectionLostError } from '../protocol/errors.js'
+import { startTimer } from '../protocol/timer.js'
 import type { Serializer } from '../serializers/serializer.js'
 import { deliverFrame } from './deliver.js'
+import { guardSocketErrors } from './socket-errors.js'
 import type { Transport, TransportCloseInfo, TransportReceiver } from './transport.js'
 import type { NodeSocketExtras } from './websocket-node.js'
 
@@ -18,8 +20,11 @@ export interface WebSocketLike {
   onmessage: ((event: { data: unknown }) => void) | null
   /** `ws` (Node) only: sends a ping frame. With `on('pong')` it drives the liveness check. */
   ping?(data?: Uint8Array): void
-  /** `ws` (Node) only: event listeners; the transport listens to `message` (instead of `onmessage`) and `pong`. */
-  on?(event: 'message' | 'pong', listener: (data: unknown, isBinary: boolean) => void): unknown
+  /**
+   * `ws` (Node) only: event listeners; the transport listens to `message` (instead of `onmessage`)
+   * and `pong`, and keeps an `error` listener for the socket's whole life (see socket-errors.ts).
+   */
+  on?(event: 'message' | 'pong' | 'error', listener: (data: unknown, isBinary: boolean) => void): unknown
   /** `ws` (Node) only: drops the connection without a closing handshake. */
   terminate?(): void
 }
@@ -53,6 +58,8 @@ const defaultFactory =
 export function openWebSocket(url: string, options: WebSocketTransportOptions): Promise<Transport> {
   const { serializer } = options
   const socket = (options.createWebSocket ?? defaultFactory(options.tls))(url, [serializer.subprotocol])
+  // Closing a socket whose handshake has not completed (the open timeout) makes `ws` emit 'error'.
+  guardSocketErrors(socket)
   // A `ws` socket (Node): its extras load beside the opening handshake.
   const node =
     typeof socket.ping === 'function' && typeof socket.on === 'function' ? import('./websocket-node.js') : undefined
@@ -60,7 +67,7 @@ export function openWebSocket(url: string, options: WebSocketTransportOptions): 
   socket.binaryType = node ? 'nodebuffer' : 'arraybuffer'
   return new Promise((resolve, reject) => {
     let settled = false
-    const timer = setTimeout(() => {
+    const timer = startTimer(() => {
       fail(new ConnectionLostError(`could not open ${url} within ${options.openTimeout} ms`))
       socket.close()
     }, options.openTimeout)
@@ -115,6 +122,7 @@ function describeError(event: { message?: string; error?: unknown }, node: NodeM
 }
 
 class WebSocketTransport implements Transport {
+  readonly kind = 'websocket'
   readonly closed: Promise<TransportCloseInfo>
   readonly serialization: string
   /** Present where the socket can ping (`ws` in Node); browsers have no ping API. */

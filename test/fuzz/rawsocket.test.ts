@@ -9,6 +9,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connect } from '../../src/client/connect.js'
 import { type Client, type Event, ProtocolViolationError, WampError } from '../../src/client/index.js'
+import type { ByteQueue } from '../../src/transports/byte-queue.js'
 import { roundRecvLimit } from '../../src/transports/rawsocket.js'
 import { failOnUnhandled, flush, fuzzCounter, fuzzParams, scaled } from '../reliability/support.js'
 import { quietLogger, WELCOME_DETAILS } from '../support/fake-router.js'
@@ -340,6 +341,57 @@ describe('RawSocket framing (tiny local TCP router)', () => {
       )
     },
     scaled(30_000, 600_000),
+  )
+})
+
+describe('16 MiB messages in small chunks (issue 17, case 8)', () => {
+  /** An EVENT of 2^24 − 1 bytes (the largest a RawSocket header can announce), built once. */
+  const bigText = 'y'.repeat(2 ** 24 - 1 - JSON.stringify([36, 100, 1, {}, ['']]).length)
+  const bigFrame = Peer.frame(0, Buffer.from(JSON.stringify([36, 100, 1, {}, [bigText]]), 'utf8'))
+
+  it(
+    'property: a 16 MiB EVENT, a PING and a small EVENT fed in random small chunks → both EVENTs intact and in order, the PONG sent, each byte copied at most once',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 1024 }),
+          fc.integer({ min: 1, max: 64 * 1024 }),
+          fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+          async (smallest, largest, seed) => {
+            count('16 MiB streams')
+            const { client, peer } = await joined()
+            const events = await subscribed(client, peer)
+            const transport = (client as unknown as { transport: { feed(chunk: Buffer): void; input: ByteQueue } })
+              .transport
+            const stream = Buffer.concat([
+              bigFrame,
+              Peer.frame(1, Uint8Array.of(1, 2, 3, 4)),
+              Peer.frame(0, Buffer.from(JSON.stringify([36, 100, 2, {}, ['after']]), 'utf8')),
+            ])
+            const copiedBefore = transport.input.copied
+            // Chunk sizes in [smallest, max(smallest, largest)] from a small LCG: thousands of chunks.
+            let state = seed
+            let chunks = 0
+            for (let at = 0; at < stream.length; chunks++) {
+              state = (state * 48271) % 2147483647
+              const size = smallest + (state % Math.max(1, largest - smallest + 1))
+              transport.feed(stream.subarray(at, at + size))
+              at += size
+            }
+            count('16 MiB stream chunks', chunks)
+            expect(events.map((e) => (e.args[0] as string).length)).toEqual([bigText.length, 5])
+            expect(events[0]!.args[0] === bigText).toBe(true)
+            expect(events[1]!.args).toEqual(['after'])
+            expect(transport.input.copied - copiedBefore).toBeLessThanOrEqual(stream.length)
+            await peer.until(() => (peer.frames.some((f) => f.type === 2) ? true : undefined))
+            expect(client.isOpen).toBe(true)
+            client.terminate()
+          },
+        ),
+        fuzzParams(3, 10, 44),
+      )
+    },
+    scaled(30_000, 120_000),
   )
 })
 

@@ -232,3 +232,77 @@ describe('what the wire formats cannot carry', () => {
     }
   })
 })
+
+/** A class whose toJSON returns a plain object holding bytes (so bytes also come out of toJSON). */
+class Tagged {
+  constructor(
+    readonly label: string,
+    readonly bytes: Uint8Array,
+  ) {}
+  toJSON() {
+    return { label: this.label, bytes: this.bytes }
+  }
+}
+
+/**
+ * Issue 17, case 5: payloads with objects that have toJSON (Dates, class instances) beside bytes,
+ * each paired with what JSON must deliver for it — an oracle written from JSON.stringify's rule
+ * (toJSON's result is written) and the binary rule, independent of the encoder.
+ */
+const toJsonPair: fc.Arbitrary<[unknown, unknown]> = fc.letrec<{ pair: [unknown, unknown] }>((tie) => ({
+  pair: fc.oneof(
+    { depthSize: 'small', maxDepth: 5 },
+    fc.oneof(fc.constant(null), fc.boolean(), integer, plainText).map((v): [unknown, unknown] => [v, v]),
+    fc.uint8Array({ maxLength: 32 }).map((b): [unknown, unknown] => [b, Uint8Array.from(b)]),
+    fc.date({ noInvalidDate: true }).map((d): [unknown, unknown] => [d, d.toISOString()]),
+    fc
+      .tuple(plainText, fc.uint8Array({ maxLength: 16 }))
+      .map(([label, bytes]): [unknown, unknown] => [
+        new Tagged(label, bytes),
+        { label, bytes: Uint8Array.from(bytes) },
+      ]),
+    fc
+      .array(tie('pair'), { maxLength: 4 })
+      .map((pairs): [unknown, unknown] => [pairs.map(([input]) => input), pairs.map(([, expected]) => expected)]),
+    fc
+      .array(
+        fc.tuple(
+          key.filter((k) => k !== 'toJSON'),
+          tie('pair'),
+        ),
+        { maxLength: 4 },
+      )
+      .map((entries): [unknown, unknown] => [
+        objectOf(entries.map(([k, [input]]) => [k, input])),
+        objectOf(entries.map(([k, [, expected]]) => [k, expected])),
+      ]),
+  ),
+})).pair
+
+describe('objects with toJSON next to bytes (issue 17)', () => {
+  it(
+    'JSON writes what toJSON returns, whether or not the message carries bytes (every message has a Date beside bytes)',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.date({ noInvalidDate: true }),
+          fc.uint8Array({ minLength: 1, maxLength: 32 }),
+          fc.array(toJsonPair, { maxLength: 5 }),
+          toJsonPair,
+          (date, bytes, rest, kw) => {
+            count('json toJSON+bytes messages')
+            const message = [36, 1, 2, {}, [date, bytes, ...rest.map(([input]) => input)], { kw: kw[0] }]
+            const expected = [36, 1, 2, {}, [date.toISOString(), bytes, ...rest.map(([, e]) => e)], { kw: kw[1] }]
+            expect(differences(roundTrip(jsonSerializer, message), expected)).toEqual([])
+            // Without the bytes, the Date and every toJSON object come out the same.
+            const withoutBytes = [36, 1, 2, {}, [date], { kw: kw[0] }]
+            const decoded = roundTrip(jsonSerializer, withoutBytes) as unknown[]
+            expect(differences(decoded, [36, 1, 2, {}, [date.toISOString()], { kw: kw[1] }])).toEqual([])
+          },
+        ),
+        fuzzParams(1000, 30_000, 25),
+      )
+    },
+    scaled(30_000, 900_000),
+  )
+})

@@ -38,18 +38,28 @@ describe('copy semantics', () => {
     expect(got.map((args) => args[0]).sort()).toEqual([[0], [0, 1]])
   })
 
-  it('bytes, BigInt and Dates are carried as copies', async () => {
+  it('values arrive as the serialization delivers them: JSON turns a Date into its ISO string and refuses BigInt', async () => {
     const router = testRouter()
     const callee = await join(router)
     const caller = await join(router)
     await callee.register('test.values', ({ args }) => ({ args }))
     const bytes = Uint8Array.of(1, 2, 3)
-    const { args } = await caller.call('test.values', [bytes, 2n ** 60n, new Date(0)])
+    const { args } = await caller.call('test.values', [bytes, new Date(0)])
     expect(args[0]).toBeInstanceOf(Uint8Array)
     expect(args[0]).not.toBe(bytes)
     expect([...(args[0] as Uint8Array)]).toEqual([1, 2, 3])
-    expect(args[1]).toBe(2n ** 60n)
-    expect(args[2]).toEqual(new Date(0))
+    expect(args[1]).toBe('1970-01-01T00:00:00.000Z')
+    await expect(caller.call('test.values', [2n ** 60n])).rejects.toThrow(/BigInt/)
+  })
+
+  it('over MsgPack, a Date is carried and a BigInt arrives as the (rounded) number MsgPack decodes', async () => {
+    const router = testRouter()
+    const callee = await join(router, { serialization: 'msgpack' })
+    const caller = await join(router, { serialization: 'msgpack' })
+    await callee.register('test.values', ({ args }) => ({ args }))
+    const { args } = await caller.call('test.values', [2n ** 60n, new Date(0)])
+    expect(args[0]).toBe(2 ** 60)
+    expect(args[1]).toEqual(new Date(0))
   })
 
   it('a value that cannot be copied throws SerializationError naming its path, and nothing is sent', async () => {
@@ -82,7 +92,8 @@ describe('delivery', () => {
       [1, 'x'],
       [2, 'y'],
     ])
-    expect(a.serialization).toBe('local')
+    expect(a.serialization).toBe('json')
+    expect(a.kind).toBe('local')
   })
 
   it('a close arrives after the messages sent before it; then send throws', async () => {

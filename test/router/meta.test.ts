@@ -21,7 +21,7 @@ describe('session meta events', () => {
         authrole: 'anonymous',
         authmethod: 'anonymous',
         authprovider: 'static',
-        transport: { type: 'local', serialization: 'local' },
+        transport: { type: 'local', serialization: 'json' },
       },
     ])
     await other.close()

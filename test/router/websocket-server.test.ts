@@ -90,22 +90,23 @@ describe('listenWebSocket', () => {
     expect((await bystander.call('wamp.session.count')).args).toEqual([1])
   })
 
-  it('what a JSON peer cannot receive (a BigInt from a local peer) is not sent, and nothing breaks', async () => {
+  it('what a JSON peer cannot receive (a NUL-led string from a local MsgPack peer) is not sent, and nothing breaks', async () => {
     const { router, listener } = await serve()
     const overJson = await connect(listener.url, { realm: 'realm1', serialization: 'json', logger: quietClient })
-    const local = await join(router)
+    const local = await join(router, { serialization: 'msgpack' })
     const localEvents: unknown[] = []
     let jsonEvents = 0
-    await overJson.subscribe('test.big', () => void jsonEvents++)
-    await local.subscribe('test.big', (e) => void localEvents.push(e.args[0]))
-    const publisher = await join(router)
-    await publisher.publish('test.big', [2n ** 64n], {}, { acknowledge: true })
+    await overJson.subscribe('test.nul', () => void jsonEvents++)
+    await local.subscribe('test.nul', (e) => void localEvents.push(e.args[0]))
+    const publisher = await join(router, { serialization: 'msgpack' })
+    // MsgPack carries any string; JSON reserves a leading U+0000 for bytes.
+    await publisher.publish('test.nul', ['\0text'], {}, { acknowledge: true })
     await sleep(20)
-    expect(localEvents).toEqual([2n ** 64n])
+    expect(localEvents).toEqual(['\0text'])
     expect(jsonEvents).toBe(0)
     // A result the JSON caller cannot receive becomes an ERROR, not silence.
-    await local.register('test.big', () => ({ args: [1n] }))
-    const error = (await failure(overJson.call('test.big'))) as RPCError
+    await local.register('test.nul', () => ({ args: ['\0text'] }))
+    const error = (await failure(overJson.call('test.nul'))) as RPCError
     expect(error).toBeInstanceOf(RPCError)
     expect(error.uri).toBe('wamp.error.invalid_argument')
     expect(overJson.isOpen).toBe(true)
