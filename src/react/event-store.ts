@@ -6,6 +6,8 @@ import type { SubscriptionStatus } from '../connection/subscriptions.js'
 export interface SubscriptionState<TState> {
   status: 'idle' | SubscriptionStatus['status']
   error: Error | undefined
+  /** While `retrying`: when the router is asked again (epoch ms). */
+  nextRetryAt?: number
   lastEvent: Event | undefined
   /** The last `bufferSize` events, oldest first. */
   events: readonly Event[]

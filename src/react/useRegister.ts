@@ -22,10 +22,12 @@ export interface UseRegisterOptions {
 export interface UseRegisterResult {
   status: 'idle' | RegistrationStatus['status']
   error: Error | undefined
+  /** While `retrying` (e.g. `procedure_already_exists` while another tab holds it): when the router is asked again (epoch ms). */
+  nextRetryAt: number | undefined
   invocationCount: number
 }
 
-const idle: UseRegisterResult = { status: 'idle', error: undefined, invocationCount: 0 }
+const idle: UseRegisterResult = { status: 'idle', error: undefined, nextRetryAt: undefined, invocationCount: 0 }
 
 /**
  * Makes this component a callee while mounted (and enabled): registered on every session,
@@ -59,8 +61,8 @@ export function useRegister(
       latest.current.registerOptions,
     )
     const sync = () => {
-      const { status, error, invocationCount } = lease.status.getSnapshot()
-      store.set({ status, error, invocationCount })
+      const { status, error, nextRetryAt, invocationCount } = lease.status.getSnapshot()
+      store.set({ status, error, nextRetryAt, invocationCount })
     }
     sync()
     const unlisten = lease.status.subscribe(sync)

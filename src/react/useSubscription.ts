@@ -62,8 +62,8 @@ export function useSubscription<TState = undefined>(
       latest.current.fullOptions,
     )
     const sync = () => {
-      const { status, error } = lease.status.getSnapshot()
-      store.update({ status, error })
+      const { status, error, nextRetryAt } = lease.status.getSnapshot()
+      store.update({ status, error, nextRetryAt })
     }
     sync()
     const unlisten = lease.status.subscribe(sync)

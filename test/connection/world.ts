@@ -79,7 +79,7 @@ export interface World {
 }
 
 export function createWorld(): World {
-  let router: Router | undefined = createRouter({ realms: { realm1: {} } })
+  let router: Router | undefined = createRouter({ realms: { realm1: {}, realm2: {} } })
   let adminClient: Client | undefined
   let inFlight = 0
   const world = {
@@ -121,7 +121,7 @@ export function createWorld(): World {
       await stopping?.close()
     },
     startRouter(): void {
-      router ??= createRouter({ realms: { realm1: {} } })
+      router ??= createRouter({ realms: { realm1: {}, realm2: {} } })
     },
     freeze(): boolean {
       const index = world.opened.findLastIndex((client) => client.isOpen)
