@@ -177,6 +177,8 @@ export class Connection {
    */
   async close(): Promise<void> {
     this.dispatch({ type: 'close' })
+    // Called from a state listener, the close event runs once the current one is done: after this tick.
+    await null
     while (this.inFlight.size > 0 || this.closing.size > 0) {
       await Promise.all([...this.inFlight, ...this.closing])
     }

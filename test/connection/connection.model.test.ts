@@ -20,22 +20,13 @@ import type { Logger } from '../../src/client/logger.js'
 import { type Connection, createConnection } from '../../src/connection/index.js'
 import type { RegistrationLease } from '../../src/connection/registrations.js'
 import type { SubscriptionLease } from '../../src/connection/subscriptions.js'
+import { sleep, until } from '../support/wait.js'
 import { createWorld, type World } from './world.js'
 
 const soak = process.env.SOAK === '1'
 const seed = Number(process.env.FUZZ_SEED ?? 0x5eed2026) + 14
 const TOPICS = ['model.topic.a', 'model.topic.b'] as const
 const PROCEDURES = ['model.proc.a', 'model.proc.b'] as const
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-async function until(what: string, check: () => boolean, ms = 4000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`)
-    await sleep(3)
-  }
-}
 
 interface SubHolder {
   kind: 'sub'

@@ -8,17 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Event } from '../../src/client/index.js'
 import type { Logger } from '../../src/client/logger.js'
 import { type Connection, type ConnectionOptions, createConnection } from '../../src/connection/index.js'
+import { sleep, until } from '../support/wait.js'
 import { createWorld, type World } from './world.js'
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-async function until(what: string, check: () => boolean, ms = 4000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`)
-    await sleep(3)
-  }
-}
 
 const cleanups: (() => Promise<void>)[] = []
 afterEach(async () => {

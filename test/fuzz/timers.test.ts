@@ -13,6 +13,7 @@ import { ConnectionLostError, connect, connectLocal, createConnection } from '..
 import { createRouter } from '../../src/router/index.js'
 import { failOnUnhandled, fuzzCounter, fuzzParams, scaled } from '../reliability/support.js'
 import { joinedClient } from '../support/fake-router.js'
+import { settledWithin } from '../support/wait.js'
 
 const count = fuzzCounter('timers')
 failOnUnhandled()
@@ -24,21 +25,6 @@ const huge = fc.oneof(
 
 /** Durations that travel in a message: finite (JSON and MsgPack cannot carry Infinity). */
 const hugeFinite = fc.oneof(fc.integer({ min: 2 ** 31, max: Number.MAX_SAFE_INTEGER }), fc.constantFrom(2 ** 32, 1e300))
-
-/** True when `promise` settled within `ms` (an overflowing timer fires after ~1 ms). */
-async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let settled = false
-  promise.then(
-    () => {
-      settled = true
-    },
-    () => {
-      settled = true
-    },
-  )
-  await new Promise((resolve) => setTimeout(resolve, ms))
-  return settled
-}
 
 describe('huge durations are capped, never fired at once (issue 17)', () => {
   it('timerDelay: any number maps into [0, 2^31 − 1], and is unchanged inside it', () => {

@@ -12,23 +12,10 @@ import { MAX_DELAY, timerDelay } from '../../src/client/timer.js'
 import { Liveness } from '../../src/connection/liveness.js'
 import { createRouter } from '../../src/router/index.js'
 import { joinedClient } from '../support/fake-router.js'
+import { settledWithin } from '../support/wait.js'
 import { flush } from './support.js'
 
 const HUGE = 2 ** 31
-
-const settledWithin = async (promise: Promise<unknown>, ms: number) => {
-  let settled = false
-  promise.then(
-    () => {
-      settled = true
-    },
-    () => {
-      settled = true
-    },
-  )
-  await new Promise((resolve) => setTimeout(resolve, ms))
-  return settled
-}
 
 describe('delays of 2^31 ms or more are capped, not fired after 1 ms (fixed)', () => {
   // src/client/caller.ts begin(): the local deadline is setTimeout(…, timeout + responseTimeout).
