@@ -115,7 +115,7 @@ export class Connection {
     this.subscriptions = new SubscriptionRegistry(host)
     this.registrations = new RegistrationRegistry(host)
     this.calls = new SharedCalls(report('a progress listener of a shared call'))
-    this.liveness = new Liveness(options.liveness === false ? undefined : (options.liveness ?? {}))
+    this.liveness = new Liveness(() => (this.options.liveness === false ? undefined : (this.options.liveness ?? {})))
   }
 
   private get logger(): Logger {

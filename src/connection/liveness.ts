@@ -34,7 +34,12 @@ export class Liveness {
   private client: Client | undefined
   private checking = false
 
-  constructor(private readonly options: LivenessOptions | undefined) {}
+  /** `settings` is read at every session and check: options changed meanwhile apply from then on. */
+  constructor(private readonly settings: () => LivenessOptions | undefined) {}
+
+  private get options(): LivenessOptions | undefined {
+    return this.settings()
+  }
 
   start(client: Client): void {
     this.stop()

@@ -143,7 +143,7 @@ describe('every duration goes through one helper (issue 17, case 4)', () => {
   // terminated the session (or, with a router that answers, a probe every few ms).
   it('liveness with interval and timeout of 2^31 ms sends no probe at once', async () => {
     const { client, router } = await joinedClient()
-    const liveness = new Liveness({ interval: HUGE, timeout: HUGE, transportPing: false })
+    const liveness = new Liveness(() => ({ interval: HUGE, timeout: HUGE, transportPing: false }))
     liveness.start(client)
     await new Promise((resolve) => setTimeout(resolve, 50))
     liveness.stop()
