@@ -1,11 +1,8 @@
 export {
-  type ApiSpec,
   defineApi,
-  type ProcedureSpec,
-  type TopicSpec,
-  type TypedEvent,
+  type TypedCallOptions,
   type TypedHooks,
-  type TypedResult,
+  type TypedSubscriptionState,
 } from './api.js'
 export { useConnection, WampContext } from './context.js'
 export {
