@@ -45,7 +45,11 @@ export default defineConfig({
         test: {
           name: 'react18',
           sequence: { groupOrder: 2 },
-          include: ['test/conformance/react-hooks.test.tsx', 'test/react/use-*.test.tsx'],
+          include: [
+            'test/conformance/react-hooks.test.tsx',
+            'test/react/use-*.test.tsx',
+            'test/react/hooks.model.test.tsx',
+          ],
           globalSetup: ['test/react18/check.ts', 'test/conformance/global-setup.ts'],
           testTimeout: 20_000,
           hookTimeout: 180_000,

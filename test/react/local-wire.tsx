@@ -27,7 +27,8 @@ class SpiedTransport implements Transport {
   readonly kind = 'local'
   constructor(
     private readonly inner: Transport,
-    private readonly wire: { sent: unknown[][]; received: unknown[][] },
+    private readonly wire: { sent: unknown[][]; received: unknown[][]; sentBy: number[]; receivedBy: number[] },
+    private readonly session: number,
   ) {}
   get serialization() {
     return this.inner.serialization
@@ -38,11 +39,13 @@ class SpiedTransport implements Transport {
   send(message: readonly unknown[]): void {
     this.inner.send(message)
     this.wire.sent.push([...message])
+    this.wire.sentBy.push(this.session)
   }
   listen(receiver: TransportReceiver): void {
     this.inner.listen({
       message: (message) => {
         this.wire.received.push(message as unknown[])
+        this.wire.receivedBy.push(this.session)
         receiver.message(message)
       },
       error: (error) => receiver.error(error),
@@ -57,12 +60,20 @@ export function localWire() {
   const router = createRouter({ realms: { realm1: {} } })
   const sent: unknown[][] = []
   const received: unknown[][] = []
+  /** Which session (in the order they opened, from 0) sent or received each message. */
+  const sentBy: number[] = []
+  const receivedBy: number[] = []
   const peers: Client[] = []
   const sessions: Client[] = []
+  let opened = 0
   const open = async (_url: string | undefined, config: ClientConfig): Promise<Client> => {
     const [clientSide, routerSide] = createLocalPair()
     router.attach(routerSide)
-    const client = await createClient(new SpiedTransport(clientSide, { sent, received }), config)
+    const index = opened++
+    const client = await createClient(
+      new SpiedTransport(clientSide, { sent, received, sentBy, receivedBy }, index),
+      config,
+    )
     sessions.push(client)
     return client
   }
@@ -70,6 +81,8 @@ export function localWire() {
     router,
     sent,
     received,
+    sentBy,
+    receivedBy,
     sessions,
     open,
     /** Messages the app sent of one type (e.g. CALL). */
