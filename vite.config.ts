@@ -18,7 +18,16 @@ export default defineConfig({
       formats: ['es'],
     },
     rollupOptions: {
-      external: [/^node:/, /^react($|\/)/, 'react-dom', 'ws', 'isomorphic-ws', /^@msgpack\//, /^@noble\//],
+      external: [
+        /^node:/,
+        /^react($|\/)/,
+        /^use-sync-external-store($|\/)/,
+        'react-dom',
+        'ws',
+        'isomorphic-ws',
+        /^@msgpack\//,
+        /^@noble\//,
+      ],
     },
   },
 })

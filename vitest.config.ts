@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config'
 import { react18Dir } from './test/react18/install.js'
 
-// The React tests run twice: with React 19 (the dev dependency) and with React 18 from its own folder.
+// The React tests run twice: with React 19 (the dev dependency) and with React 18 from its own folder
+// (use-sync-external-store too: its CommonJS `require('react')` must find React 18).
 const react18 = `${react18Dir()}/node_modules`
 
 export default defineConfig({
@@ -34,12 +35,21 @@ export default defineConfig({
       },
       {
         resolve: {
-          alias: [{ find: /^(react|react-dom|@testing-library\/react)(\/.*)?$/, replacement: `${react18}/$1$2` }],
+          alias: [
+            {
+              find: /^(react|react-dom|@testing-library\/react|use-sync-external-store)(\/.*)?$/,
+              replacement: `${react18}/$1$2`,
+            },
+          ],
         },
         test: {
           name: 'react18',
           sequence: { groupOrder: 2 },
-          include: ['test/conformance/react-hooks.test.tsx'],
+          include: [
+            'test/conformance/react-hooks.test.tsx',
+            'test/react/use-*.test.tsx',
+            'test/react/hooks.model.test.tsx',
+          ],
           globalSetup: ['test/react18/check.ts', 'test/conformance/global-setup.ts'],
           testTimeout: 20_000,
           hookTimeout: 180_000,

@@ -31,7 +31,7 @@ export const backend = [
 export function Search({ initialDelay = 800 }: { initialDelay?: number }) {
   const [query, setQuery] = useState('a')
   const [delay, setDelay] = useState(initialDelay)
-  const { status, data, error, cancel, execute } = useCall(SEARCH, {
+  const { status, data, error, cancel, mutate } = useCall(SEARCH, {
     args: [query, delay],
     select: (result) => result.args[0] as string[],
   })
@@ -57,7 +57,7 @@ export function Search({ initialDelay = 800 }: { initialDelay?: number }) {
         <button type="button" onClick={cancel} disabled={status !== 'pending'}>
           Cancel
         </button>{' '}
-        <button type="button" onClick={() => void execute().catch(() => {})}>
+        <button type="button" onClick={() => mutate()}>
           Search again
         </button>
       </p>
@@ -91,12 +91,12 @@ const meta = {
 |---|---|
 | \`args\`, \`kwargs\` | the call's payload; compared by value, so inline literals never re-call |
 | \`options\` | WAMP call options (\`timeout\`, \`disclose_me\`, …) |
-| \`enabled\` | call automatically (default \`true\`); \`false\` leaves it to \`execute()\` |
+| \`enabled\` | call automatically (default \`true\`); \`false\` leaves it to \`mutate(variables)\` |
 | \`cancelMode\` | how a call is cancelled on unmount, key change or \`cancel()\`: \`killnowait\` (default), \`kill\`, \`skip\` |
 | \`select\` | derives \`data\` from the result |
 | \`onSuccess\`, \`onError\` | called once per outcome |
 
-Returns \`{ status, data, error, isPending, execute, cancel, reset }\`. In this demo typing re-calls (the previous call is cancelled), **Cancel** sends a CANCEL and the callee's AbortSignal fires, and the query \`fail\` shows an RPCError.`,
+Returns \`{ status, data, error, isPending, mutate, mutateAsync, execute, cancel, reset }\`. In this demo typing re-calls (the previous call is cancelled), **Cancel** sends a CANCEL and the callee's AbortSignal fires, and the query \`fail\` shows an RPCError.`,
       },
     },
   },

@@ -23,7 +23,7 @@ export const backend = [
 ] as const
 
 export function ExportJob({ steps = 20, stepMs = 100 }: { steps?: number; stepMs?: number }) {
-  const { progress, chunkCount, data, status, execute, cancel } = useProgressCall(EXPORT, {
+  const { progress, chunkCount, data, status, mutate, cancel } = useProgressCall(EXPORT, {
     args: [steps, stepMs],
     enabled: false,
     reducer: (_percent: number, chunk) => chunk.args[0] as number,
@@ -33,7 +33,7 @@ export function ExportJob({ steps = 20, stepMs = 100 }: { steps?: number; stepMs
   return (
     <div style={panel}>
       <p>
-        <button type="button" onClick={() => void execute().catch(() => {})} disabled={status === 'pending'}>
+        <button type="button" onClick={() => mutate()} disabled={status === 'pending'}>
           Start export
         </button>{' '}
         <button type="button" onClick={cancel} disabled={status !== 'pending'}>

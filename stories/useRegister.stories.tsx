@@ -35,7 +35,7 @@ function BrowserCallee({ greeting }: { greeting: string }) {
 /** Another panel calls the browser-side procedure, as any WAMP client could. */
 function Caller() {
   const [name, setName] = useState('Ada')
-  const { status, data, error, execute } = useCall(GREET, {
+  const { status, data, error, mutate } = useCall(GREET, {
     args: [name],
     enabled: false,
     select: (r) => r.args[0] as string,
@@ -44,7 +44,7 @@ function Caller() {
     <div style={panel}>
       <h3 style={{ margin: 0 }}>Caller</h3>
       <input value={name} onChange={(e) => setName(e.target.value)} aria-label="name" />{' '}
-      <button type="button" onClick={() => void execute().catch(() => {})}>
+      <button type="button" onClick={() => mutate()}>
         Call {GREET}
       </button>
       <p data-testid="caller-result">

@@ -14,4 +14,17 @@ export { Client } from './client.js'
 export { connect, createClient } from './connect.js'
 export { connectLocal, type LocalRouter } from './connect-local.js'
 export type { Logger } from './logger.js'
+export {
+  type ApiSpec,
+  type ProcedureSpec,
+  type TopicSpec,
+  type TypedChunk,
+  type TypedClient,
+  type TypedClientOf,
+  type TypedEvent,
+  type TypedHandler,
+  type TypedInvocation,
+  type TypedResult,
+  typedClient,
+} from './typed-api.js'
 export type * from './types.js'

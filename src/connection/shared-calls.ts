@@ -10,7 +10,16 @@ interface SharedCall {
   progress: Set<{ listener: (result: Result) => void }>
   settled: boolean
   abort?: { cancel(): void }
+  /** Every progress chunk so far, replayed to a holder that joins late; undefined once over the bound. */
+  chunks: Result[] | undefined
 }
+
+/**
+ * How many progress chunks a shared call keeps for late joiners. A call that streams more is
+ * no longer joined: whoever asks for its key afterwards gets a call of its own, so every holder
+ * always folds the whole stream.
+ */
+export const MAX_REPLAYED_CHUNKS = 1000
 
 /** A hold on an in-flight call shared by everyone who asked for the same key. */
 export interface CallLease {
@@ -42,8 +51,20 @@ export class SharedCalls {
     if (!call) {
       const controller = new AbortController()
       const progress: SharedCall['progress'] = new Set()
-      const created: SharedCall = { controller, holders: 0, progress, settled: false, promise: undefined as never }
+      const created: SharedCall = {
+        controller,
+        holders: 0,
+        progress,
+        settled: false,
+        chunks: [],
+        promise: undefined as never,
+      }
       created.promise = start(controller.signal, (result) => {
+        created.chunks?.push(result)
+        if (created.chunks && created.chunks.length > MAX_REPLAYED_CHUNKS) {
+          created.chunks = undefined
+          if (this.calls.get(key) === created) this.calls.delete(key)
+        }
         for (const { listener } of [...progress]) runHandler(listener, result, this.reportListenerError)
       }).finally(() => {
         created.settled = true
@@ -58,7 +79,11 @@ export class SharedCalls {
     call.abort = undefined
     call.holders += 1
     const slot = onProgress ? { listener: onProgress } : undefined
-    if (slot) call.progress.add(slot)
+    if (slot) {
+      call.progress.add(slot)
+      // A late joiner folds the same stream as everyone else: the chunks so far, then the live ones.
+      for (const chunk of call.chunks ?? []) runHandler(slot.listener, chunk, this.reportListenerError)
+    }
     const held = call
     let released = false
     return {

@@ -1,22 +1,67 @@
+import { InvalidArgumentError } from '../protocol/errors.js'
+
 /**
- * A structural key for (uri, args, kwargs, options): equal values give equal keys whatever the
- * object identity or key order, so inline literals never cause a new SUBSCRIBE or CALL.
+ * A structural key for (uri, args, kwargs, options), hashed by value as TanStack Query hashes its
+ * keys: plain objects by sorted keys, arrays in order, Dates by their time, bytes (`Uint8Array`,
+ * other typed arrays, `ArrayBuffer`) by their content, BigInts and non-finite numbers by value.
+ * Equal values give equal keys whatever the object identity or key order, so inline literals never
+ * cause a new SUBSCRIBE or CALL.
+ *
+ * A value that has no meaningful value to hash (a class instance, a Map, a function, a symbol)
+ * throws an `InvalidArgumentError` naming where it sits (`args[0].when`), never a silent collision.
+ * Members that are `undefined` are left out, as the wire leaves them out.
+ *
+ * @example
+ * stableKey({ args: [new Date(0)], kwargs: { b: 1, a: 2 } }) === stableKey({ kwargs: { a: 2, b: 1 }, args: [new Date(0)] })
  */
 export function stableKey(value: unknown): string {
-  return JSON.stringify(normalize(value))
+  return JSON.stringify(normalize(value, ''))
 }
 
-function normalize(value: unknown): unknown {
-  if (value instanceof Uint8Array) return { $bytes: Array.from(value) }
-  if (Array.isArray(value)) return value.map(normalize)
-  if (typeof value === 'object' && value !== null) {
-    const out: [string, unknown][] = []
-    for (const key of Object.keys(value).sort()) {
-      const item = (value as Record<string, unknown>)[key]
-      if (item !== undefined && typeof item !== 'function') out.push([key, normalize(item)])
-    }
-    return out
+function normalize(value: unknown, path: string): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return value
+    case 'number':
+      // JSON writes NaN and ±Infinity as null: keep them apart from null and from each other.
+      return Number.isFinite(value) ? value : { $number: String(value) }
+    case 'bigint':
+      return { $bigint: value.toString() }
+    case 'function':
+    case 'symbol':
+      throw unhashable(path, `a ${typeof value}`)
   }
-  if (typeof value === 'bigint') return { $bigint: value.toString() }
-  return value
+  if (value === null) return null
+  if (Array.isArray(value)) return value.map((item, index) => normalize(item ?? null, `${path}[${index}]`))
+  if (value instanceof Date) return { $date: String(value.getTime()) }
+  if (value instanceof ArrayBuffer) return { $bytes: Array.from(new Uint8Array(value)) }
+  if (ArrayBuffer.isView(value)) {
+    return { $bytes: Array.from(new Uint8Array(value.buffer, value.byteOffset, value.byteLength)) }
+  }
+  const proto = Object.getPrototypeOf(value)
+  if (proto !== Object.prototype && proto !== null) {
+    const name = (proto as { constructor?: { name?: string } }).constructor?.name || 'class'
+    throw unhashable(path, `a ${name} instance`)
+  }
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(value as object).sort()) {
+    const item = (value as Record<string, unknown>)[key]
+    // Tags ($date, $bytes, …) start with `$`: a plain key that does too is escaped, so they never meet.
+    if (item !== undefined) out[key.startsWith('$') ? `$${key}` : key] = normalize(item, join(path, key))
+  }
+  return out
+}
+
+function join(path: string, key: string): string {
+  const part = /^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key)
+  if (part === key) return path ? `${path}.${key}` : key
+  return `${path}[${part}]`
+}
+
+function unhashable(path: string, what: string): InvalidArgumentError {
+  return new InvalidArgumentError(
+    `cannot use ${what} at ${path || 'the top level'} as part of a key: pass plain data (objects, arrays, strings, numbers, booleans, Dates, bytes)`,
+  )
 }

@@ -1,108 +1,107 @@
-import type { Args, Event, Invocation, Kwargs, PublishOptions, Result } from '../client/types.js'
-import { type UseCallOptions, type UseCallResult, useCall } from './useCall.js'
+import {
+  type ApiSpec,
+  type ArgsOf,
+  type Declared,
+  type KwargsOf,
+  type PayloadParams,
+  type ProcedureSpec,
+  type Procs,
+  type TopicSpec,
+  type Topics,
+  type TypedChunk,
+  type TypedEvent,
+  type TypedHandler,
+  type TypedResult,
+  typedClient,
+} from '../client/typed-api.js'
+import type { Args, Kwargs, PublishOptions } from '../client/types.js'
+import type { UseCallOptions, UseCallResult } from './call-types.js'
+import type { SubscriptionState } from './event-store.js'
+import { useCall } from './useCall.js'
 import { type UseProgressCallOptions, type UseProgressCallResult, useProgressCall } from './useProgressCall.js'
-import { type PublishFunction, usePublish } from './usePublish.js'
+import { usePublish } from './usePublish.js'
 import { type UseRegisterOptions, type UseRegisterResult, useRegister } from './useRegister.js'
-import { type SubscriptionState, type UseSubscriptionOptions, useSubscription } from './useSubscription.js'
+import { type UseSubscriptionOptions, useSubscription } from './useSubscription.js'
 
-/** The types of one procedure: what it takes, what it returns, what it reports as progress. */
-export interface ProcedureSpec {
-  args?: Args
-  kwargs?: Kwargs
-  result?: Args
-  resultKwargs?: Kwargs
-  progress?: Args
+/** Declared args and kwargs are required while the hook calls by itself; `enabled: false` leaves them to `mutate`. */
+type Inputs<P extends ProcedureSpec> =
+  | ({ enabled?: boolean } & (Declared<P['args']> extends true ? { args: ArgsOf<P> } : { args?: Args }) &
+      (Declared<P['kwargs']> extends true ? { kwargs: KwargsOf<P> } : { kwargs?: Kwargs }))
+  | { enabled: false; args?: ArgsOf<P>; kwargs?: KwargsOf<P> }
+
+type Needed<P extends ProcedureSpec> = Declared<P['args']> extends true ? true : Declared<P['kwargs']>
+
+/** The options parameter: required when the procedure declares args or kwargs. */
+type OptionsParam<P extends ProcedureSpec, O> = Needed<P> extends true ? [options: O] : [options?: O]
+
+/** useCall's options for procedure P. */
+export type TypedCallOptions<P extends ProcedureSpec, TData> = Omit<
+  UseCallOptions<TData>,
+  'args' | 'kwargs' | 'select' | 'enabled'
+> & { select?: (result: TypedResult<P>) => TData } & Inputs<P>
+
+type TypedProgressOptions<P extends ProcedureSpec, TData, TProgress> = TypedCallOptions<P, TData> &
+  Omit<UseProgressCallOptions<TData, TProgress>, keyof UseCallOptions<TData> | 'reducer' | 'onProgress'> & {
+    reducer?: (progress: TProgress, chunk: TypedChunk<P>) => TProgress
+    onProgress?: (chunk: TypedChunk<P>) => void
+  }
+
+type TypedSubscriptionOptions<T extends TopicSpec, TState> = Omit<
+  UseSubscriptionOptions<TState>,
+  'onEvent' | 'reducer'
+> & {
+  onEvent?: (event: TypedEvent<T>) => void
+  reducer?: (state: TState, event: TypedEvent<T>) => TState
 }
 
-/** The types of one topic's events. */
-export interface TopicSpec {
-  args?: Args
-  kwargs?: Kwargs
-}
-
-/** An application's WAMP API: procedures and topics by URI. */
-export interface ApiSpec {
-  procedures?: Record<string, ProcedureSpec>
-  topics?: Record<string, TopicSpec>
-}
-
-type Procs<A extends ApiSpec> = NonNullable<A['procedures']>
-type Topics<A extends ApiSpec> = NonNullable<A['topics']>
-type Or<T, D> = unknown extends T ? D : undefined extends T ? D : T
-
-/** A Result whose args and kwargs have the procedure's result types. */
-export type TypedResult<P extends ProcedureSpec> = Omit<Result, 'args' | 'kwargs'> & {
-  args: Or<P['result'], Args>
-  kwargs: Or<P['resultKwargs'], Kwargs>
-}
-
-/** An Event whose args and kwargs have the topic's types. */
-export type TypedEvent<T extends TopicSpec> = Omit<Event, 'args' | 'kwargs'> & {
-  args: Or<T['args'], Args>
-  kwargs: Or<T['kwargs'], Kwargs>
-}
-
-type TypedCallOptions<P extends ProcedureSpec, TData> = Omit<UseCallOptions<TData>, 'args' | 'kwargs' | 'select'> & {
-  args?: Or<P['args'], Args>
-  kwargs?: Or<P['kwargs'], Kwargs>
-  select?: (result: TypedResult<P>) => TData
-}
-
-/** What a typed callee handler returns. */
-type TypedInvokeResult<P extends ProcedureSpec> =
-  | { args?: Or<P['result'], Args>; kwargs?: Or<P['resultKwargs'], Kwargs> }
-  | undefined
-  // biome-ignore lint/suspicious/noConfusingVoidType: handlers written as `() => {}` return void.
-  | void
+/** useSubscription's result with the topic's event types. */
+export type TypedSubscriptionState<T extends TopicSpec, TState, TInitial = TState | undefined> = Omit<
+  SubscriptionState<TState, TInitial>,
+  'lastEvent' | 'events'
+> & { lastEvent: TypedEvent<T> | undefined; events: readonly TypedEvent<T>[] }
 
 /** The hooks, typed by an API map. */
 export interface TypedHooks<A extends ApiSpec> {
   useCall<K extends keyof Procs<A> & string, TData = TypedResult<Procs<A>[K]>>(
     procedure: K,
-    options?: TypedCallOptions<Procs<A>[K], TData>,
-  ): UseCallResult<TData>
-  useProgressCall<K extends keyof Procs<A> & string, TData = TypedResult<Procs<A>[K]>, TProgress = Result>(
+    ...options: OptionsParam<Procs<A>[K], TypedCallOptions<Procs<A>[K], TData>>
+  ): UseCallResult<TData, ArgsOf<Procs<A>[K]>, KwargsOf<Procs<A>[K]>>
+  useProgressCall<K extends keyof Procs<A> & string, TProgress, TData = TypedResult<Procs<A>[K]>>(
     procedure: K,
-    options?: TypedCallOptions<Procs<A>[K], TData> &
-      Omit<UseProgressCallOptions<TData, TProgress>, 'args' | 'kwargs' | 'select' | 'reducer'> & {
-        reducer?: (
-          progress: TProgress,
-          chunk: Omit<Result, 'args'> & { args: Or<Procs<A>[K]['progress'], Args> },
-        ) => TProgress
-      },
+    options: TypedProgressOptions<Procs<A>[K], TData, TProgress> & { initialValue: TProgress },
+  ): UseProgressCallResult<TData, TProgress, TProgress>
+  useProgressCall<
+    K extends keyof Procs<A> & string,
+    TData = TypedResult<Procs<A>[K]>,
+    TProgress = TypedChunk<Procs<A>[K]>,
+  >(
+    procedure: K,
+    ...options: OptionsParam<Procs<A>[K], TypedProgressOptions<Procs<A>[K], TData, TProgress>>
   ): UseProgressCallResult<TData, TProgress>
+  useSubscription<K extends keyof Topics<A> & string, TState>(
+    topic: K,
+    options: TypedSubscriptionOptions<Topics<A>[K], TState> & { initialValue: TState },
+  ): TypedSubscriptionState<Topics<A>[K], TState, TState>
   useSubscription<K extends keyof Topics<A> & string, TState = undefined>(
     topic: K,
-    options?: Omit<UseSubscriptionOptions<TState>, 'onEvent' | 'reducer'> & {
-      onEvent?: (event: TypedEvent<Topics<A>[K]>) => void
-      reducer?: (state: TState, event: TypedEvent<Topics<A>[K]>) => TState
-    },
-  ): Omit<SubscriptionState<TState>, 'lastEvent' | 'events'> & {
-    lastEvent: TypedEvent<Topics<A>[K]> | undefined
-    events: readonly TypedEvent<Topics<A>[K]>[]
-  }
+    options?: TypedSubscriptionOptions<Topics<A>[K], TState>,
+  ): TypedSubscriptionState<Topics<A>[K], TState>
   useRegister<K extends keyof Procs<A> & string>(
     procedure: K,
-    handler: (
-      invocation: Omit<Invocation, 'args' | 'kwargs'> & {
-        args: Or<Procs<A>[K]['args'], Args>
-        kwargs: Or<Procs<A>[K]['kwargs'], Kwargs>
-      },
-    ) => TypedInvokeResult<Procs<A>[K]> | Promise<TypedInvokeResult<Procs<A>[K]>>,
+    handler: TypedHandler<Procs<A>[K]>,
     options?: UseRegisterOptions,
   ): UseRegisterResult
   usePublish<K extends keyof Topics<A> & string>(
     topic: K,
     options?: PublishOptions,
-  ): (
-    args?: Or<Topics<A>[K]['args'], Args>,
-    kwargs?: Or<Topics<A>[K]['kwargs'], Kwargs>,
-    options?: PublishOptions,
-  ) => Promise<void>
+  ): (...params: PayloadParams<Topics<A>[K], PublishOptions>) => Promise<void>
+  /** The plain client typed by the same map (see `typedClient`). */
+  client: typeof typedClient<A>
 }
 
 /**
- * Types the hooks by your API map; at run time these are the plain hooks.
+ * Types the hooks by your API map; at run time these are the plain hooks. The same map types
+ * the plain client: `typedClient<Api>(client)` from `react-wamp/client`, or `api.client(client)`.
  *
  * @example
  * const api = defineApi<{
@@ -112,7 +111,12 @@ export interface TypedHooks<A extends ApiSpec> {
  * const { data } = api.useCall('com.example.add', { args: [1, 2] }) // data?.args[0]: number
  */
 export function defineApi<A extends ApiSpec>(): TypedHooks<A> {
-  return { useCall, useProgressCall, useSubscription, useRegister, usePublish } as unknown as TypedHooks<A>
+  return {
+    useCall,
+    useProgressCall,
+    useSubscription,
+    useRegister,
+    usePublish,
+    client: typedClient,
+  } as unknown as TypedHooks<A>
 }
-
-export type { PublishFunction }

@@ -1,62 +1,30 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import type { Args, CallOptions, CancelMode, Kwargs, Result } from '../client/types.js'
-import { stableKey } from '../connection/stable-key.js'
+import type { Result } from '../client/types.js'
 import { Store } from '../connection/store.js'
-import { WampAbortError } from '../protocol/errors.js'
+import { ClientClosedError, WampAbortError } from '../protocol/errors.js'
+import type {
+  CallState,
+  CallVariables,
+  MutateCallbacks,
+  ProgressConfig,
+  UseCallOptions,
+  UseCallResult,
+} from './call-types.js'
+import { contain, toError } from './contain.js'
 import { useConnection } from './context.js'
+import { keyOf } from './key-of.js'
 import { useLatest } from './use-latest.js'
-import { useStoreSelector } from './use-store-selector.js'
+import { useStore } from './use-store.js'
 
-/** Options of useCall. */
-export interface UseCallOptions<TData = Result> {
-  args?: Args
-  kwargs?: Kwargs
-  /** WAMP call options (timeout, disclose_me, …). */
-  options?: Omit<CallOptions, 'signal' | 'onProgress' | 'cancelMode'>
-  /** Call automatically while the session is open. Default true; false leaves it to `execute()`. */
-  enabled?: boolean
-  /** How a call is cancelled on unmount, key change or `cancel()`. Default 'killnowait'. */
-  cancelMode?: CancelMode
-  /** Derives `data` from the result. */
-  select?: (result: Result) => TData
-  onSuccess?: (data: TData) => void
-  onError?: (error: Error) => void
-}
+export type { CallState, ProgressConfig, UseCallOptions, UseCallResult } from './call-types.js'
 
-/** What useCall returns. */
-export interface UseCallResult<TData = Result> {
-  status: 'idle' | 'pending' | 'success' | 'error'
-  /** The latest successful result (kept while a new call is pending). */
-  data: TData | undefined
-  error: Error | undefined
-  isPending: boolean
-  /** Calls now (again), cancelling a call in flight; resolves with the data. */
-  execute(): Promise<TData>
-  /** Cancels the call in flight; status becomes 'error' with an AbortError. */
-  cancel(): void
-  /** Cancels and returns to 'idle'. */
-  reset(): void
-}
-
-/** Progress configuration of useProgressCall. */
-export interface ProgressConfig<TProgress> {
-  reducer?: (progress: TProgress, chunk: Result) => TProgress
-  initialValue?: TProgress
-  onProgress?: (chunk: Result) => void
-}
-
-export interface CallState<TData, TProgress> {
-  status: UseCallResult['status']
-  data: TData | undefined
-  error: Error | undefined
-  progress: TProgress | undefined
-  lastChunk: Result | undefined
-  chunkCount: number
-}
-
+/** One call of this hook: `auto` from the effect (shared by key), `manual` from mutate (its own). */
 interface Run {
+  mode: 'auto' | 'manual'
   cancel(): void
 }
+
+const connectionPhase = (state: { status: string }) => state.status
 
 /** The engine of useCall and useProgressCall: one call state per hook, shared calls on the wire. */
 export function useCallCore<TData, TProgress>(
@@ -65,10 +33,18 @@ export function useCallCore<TData, TProgress>(
   progress?: ProgressConfig<TProgress>,
 ): UseCallResult<TData> & CallState<TData, TProgress> {
   const connection = useConnection()
-  const isOpen = useStoreSelector(connection.state, (state) => state.status === 'open')
+  const phase = useStore(connection.state, connectionPhase)
+  const isOpen = phase === 'open'
   const { args, kwargs, options: callOptions, enabled = true, cancelMode = 'killnowait' } = options
-  const key = stableKey([procedure, args ?? [], kwargs ?? {}, callOptions ?? {}, cancelMode, progress !== undefined])
-  const latest = useLatest({ options, progress })
+  const { key, error: keyError } = keyOf({
+    procedure,
+    args: args ?? [],
+    kwargs: kwargs ?? {},
+    options: callOptions ?? {},
+    cancelMode,
+    progress: progress !== undefined,
+  })
+  const latest = useLatest({ options, progress, keyError })
   const [store] = useState(
     () =>
       new Store<CallState<TData, TProgress>>({
@@ -81,76 +57,143 @@ export function useCallCore<TData, TProgress>(
       }),
   )
   const current = useRef<Run | undefined>(undefined)
+  // The status shows a mutate's outcome: disabling the hook leaves it alone.
+  const manualOutcome = useRef(false)
 
   const start = useCallback(
-    (shared: boolean): Promise<TData> => {
+    (mode: Run['mode'], variables?: CallVariables, callbacks?: MutateCallbacks<TData>) => {
       current.current?.cancel()
       const { options: opts, progress: progressConfig } = latest.current
       const wampOptions = { ...opts.options, cancelMode: opts.cancelMode ?? 'killnowait' }
-      const run: Run = { cancel: () => {} }
+      const run: Run = { mode, cancel: () => {} }
       current.current = run
+      manualOutcome.current = mode === 'manual'
       store.update({
         status: 'pending',
         error: undefined,
         ...(progressConfig ? { progress: progressConfig.initialValue, lastChunk: undefined, chunkCount: 0 } : {}),
       })
+
+      /** Ends this run in `error` (if it is still the hook's) and stops listening to its call. */
+      const fail = (error: Error): void => {
+        if (current.current !== run) return
+        current.current = undefined
+        run.cancel()
+        let shown = error
+        for (const callback of [
+          () => latest.current.options.onError?.(error),
+          () => callbacks?.onError?.(error),
+          () => callbacks?.onSettled?.(undefined, error),
+        ]) {
+          const outcome = contain(callback)
+          if (!outcome.ok) shown = outcome.error
+        }
+        store.update({ status: 'error', error: shown })
+      }
+
       const onChunk = progressConfig
         ? (chunk: Result) => {
             if (current.current !== run) return
             const config = latest.current.progress ?? {}
             const before = store.getSnapshot()
-            const next = config.reducer ? config.reducer(before.progress as TProgress, chunk) : (chunk as TProgress)
+            const folded = config.reducer ? contain(config.reducer, before.progress as TProgress, chunk) : undefined
+            if (folded && !folded.ok) return fail(folded.error)
+            const next = folded ? folded.value : (chunk as TProgress)
             store.update({ progress: next, lastChunk: chunk, chunkCount: before.chunkCount + 1 })
-            config.onProgress?.(chunk)
+            const heard = config.onProgress ? contain(config.onProgress, chunk) : undefined
+            if (heard && !heard.ok) fail(heard.error)
           }
         : undefined
+
+      const callArgs = variables?.args ?? opts.args
+      const callKwargs = variables?.kwargs ?? opts.kwargs
       let promise: Promise<Result>
-      if (shared) {
-        const lease = connection.acquireCall(key, procedure, opts.args, opts.kwargs, wampOptions, onChunk)
+      if (mode === 'auto') {
+        const lease = connection.acquireCall(key, procedure, callArgs, callKwargs, wampOptions, onChunk)
         run.cancel = lease.release
         promise = lease.promise
       } else {
         const controller = new AbortController()
         run.cancel = () => controller.abort(new Error('cancelled'))
-        promise = connection.call(procedure, opts.args, opts.kwargs, {
+        promise = connection.call(procedure, callArgs, callKwargs, {
           ...wampOptions,
           signal: controller.signal,
           onProgress: onChunk,
         })
       }
-      return promise.then(
-        (result) => {
-          const { select, onSuccess } = latest.current.options
-          const data = select ? select(result) : (result as TData)
-          if (current.current === run) {
-            current.current = undefined
-            store.update({ status: 'success', data, error: undefined })
-            onSuccess?.(data)
+      // A replayed chunk may have failed this run already: give its call back at once.
+      if (current.current !== run) run.cancel()
+
+      const outcome = promise.then(
+        (result): TData => {
+          if (current.current !== run) throw new WampAbortError('superseded', `the call to ${procedure}`)
+          const select = latest.current.options.select
+          const selected = select ? contain(select, result) : { ok: true as const, value: result as TData }
+          if (!selected.ok) {
+            fail(selected.error)
+            throw selected.error
+          }
+          const data = selected.value
+          current.current = undefined
+          store.update({ status: 'success', data, error: undefined })
+          for (const callback of [
+            () => latest.current.options.onSuccess?.(data),
+            () => callbacks?.onSuccess?.(data),
+            () => callbacks?.onSettled?.(data, undefined),
+          ]) {
+            const ran = contain(callback)
+            if (!ran.ok) store.update({ status: 'error', error: ran.error })
           }
           return data
         },
-        (error: Error) => {
-          if (current.current === run) {
-            current.current = undefined
-            store.update({ status: 'error', error })
-            latest.current.options.onError?.(error)
-          }
+        (error: unknown) => {
+          fail(toError(error))
           throw error
         },
       )
+      return { run, promise: outcome }
     },
     [connection, key, procedure, store, latest],
   )
 
   useEffect(() => {
-    if (!enabled || !isOpen) return undefined
-    start(true).catch(() => {})
+    const { keyError: invalid } = latest.current
+    if (invalid) {
+      store.update({ status: 'error', error: invalid })
+      return undefined
+    }
+    if (!enabled) {
+      if (!manualOutcome.current) store.update({ status: 'idle', error: undefined })
+      return undefined
+    }
+    if (!isOpen) {
+      // A pending call goes out again on the next session; a connection closed for good fails it.
+      if (phase === 'closed' && store.getSnapshot().status === 'pending' && !current.current) {
+        store.update({
+          status: 'error',
+          error: new ClientClosedError(`cannot call ${procedure}: the connection is closed`),
+        })
+      }
+      return undefined
+    }
+    const { run, promise } = start('auto')
+    promise.catch(() => {})
     return () => {
+      if (current.current !== run) return
+      current.current = undefined
+      run.cancel()
+    }
+  }, [start, enabled, isOpen, phase, latest, store, procedure])
+
+  // Unmount cancels whatever runs, a mutate's call too, and no callback runs afterwards.
+  useEffect(
+    () => () => {
       const run = current.current
       current.current = undefined
       run?.cancel()
-    }
-  }, [start, enabled, isOpen])
+    },
+    [],
+  )
 
   const cancel = useCallback(() => {
     const run = current.current
@@ -163,11 +206,26 @@ export function useCallCore<TData, TProgress>(
   const reset = useCallback(() => {
     const run = current.current
     current.current = undefined
+    manualOutcome.current = false
     run?.cancel()
-    store.update({ status: 'idle', data: undefined, error: undefined, lastChunk: undefined, chunkCount: 0 })
-  }, [store])
+    store.set({
+      status: 'idle',
+      data: undefined,
+      error: undefined,
+      progress: latest.current.progress?.initialValue,
+      lastChunk: undefined,
+      chunkCount: 0,
+    })
+  }, [store, latest])
 
-  const execute = useCallback(() => start(false), [start])
-  const state = useStoreSelector(store, (s) => s)
-  return { ...state, isPending: state.status === 'pending', execute, cancel, reset }
+  const mutateAsync = useCallback((variables?: CallVariables) => start('manual', variables).promise, [start])
+  const mutate = useCallback(
+    (variables?: CallVariables, callbacks?: MutateCallbacks<TData>) => {
+      start('manual', variables, callbacks).promise.catch(() => {})
+    },
+    [start],
+  )
+  const execute = useCallback(() => mutateAsync(), [mutateAsync])
+  const state = useStore(store)
+  return { ...state, isPending: state.status === 'pending', mutate, mutateAsync, execute, cancel, reset }
 }

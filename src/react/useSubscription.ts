@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'react'
 import type { Event, SubscribeOptions } from '../client/types.js'
-import { stableKey } from '../connection/stable-key.js'
 import type { MatchPolicy } from '../protocol/uri.js'
+import { contain } from './contain.js'
 import { useConnection } from './context.js'
 import { EventStore, type SubscriptionState } from './event-store.js'
+import { keyOf } from './key-of.js'
 import { useLatest } from './use-latest.js'
-import { useStoreSelector } from './use-store-selector.js'
+import { useStore } from './use-store.js'
 
-export type { SubscriptionState } from './event-store.js'
+export type { SubscriptionHookStatus, SubscriptionState } from './event-store.js'
 
 /** Options of useSubscription. */
 export interface UseSubscriptionOptions<TState> {
@@ -15,21 +16,21 @@ export interface UseSubscriptionOptions<TState> {
   match?: MatchPolicy
   /** Other SUBSCRIBE options. */
   options?: Omit<SubscribeOptions, 'match'>
-  /** Subscribe while true. Default true. */
+  /** Subscribe while true. Default true; false is `idle`. */
   enabled?: boolean
-  /** Called for every event, in order, with the latest props (never a stale closure). */
+  /** Called for every event, in order, with the latest props (never a stale closure). A throw stops this hook (`error`). */
   onEvent?: (event: Event) => void
-  /** Folds each event into `state`, once per event. */
+  /** Folds each event into `state`, once per event. A throw stops this hook (`error`). */
   reducer?: (state: TState, event: Event) => TState
   initialValue?: TState
-  /** How many recent events `events` keeps. Default 50. */
+  /** How many recent events `events` keeps (0 keeps none). Default 50. */
   bufferSize?: number
 }
 
 /**
  * Subscribes while mounted (and enabled). Components with the same topic and options share
  * one router subscription; it is restored after every reconnect. Inline options never
- * re-subscribe: they are compared by value.
+ * re-subscribe: they are compared by value. See `SubscriptionHookStatus` for the statuses.
  *
  * @example
  * const { lastEvent, state: total } = useSubscription('com.example.tick', {
@@ -37,6 +38,14 @@ export interface UseSubscriptionOptions<TState> {
  *   initialValue: 0,
  * })
  */
+export function useSubscription<TState>(
+  topic: string,
+  options: UseSubscriptionOptions<TState> & { initialValue: TState },
+): SubscriptionState<TState, TState>
+export function useSubscription<TState = undefined>(
+  topic: string,
+  options?: UseSubscriptionOptions<TState>,
+): SubscriptionState<TState>
 export function useSubscription<TState = undefined>(
   topic: string,
   options: UseSubscriptionOptions<TState> = {},
@@ -44,34 +53,54 @@ export function useSubscription<TState = undefined>(
   const connection = useConnection()
   const { match, options: subscribeOptions, enabled = true, initialValue } = options
   const fullOptions: SubscribeOptions = match ? { ...subscribeOptions, match } : { ...subscribeOptions }
-  const key = stableKey([topic, fullOptions])
-  const latest = useLatest({ ...options, fullOptions })
+  const { key, error: keyError } = keyOf({ topic, options: fullOptions })
+  const latest = useLatest({ ...options, fullOptions, keyError })
   const [store] = useState(() => new EventStore<TState>(initialValue))
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for topic and options, compared by value.
   useEffect(() => {
-    if (!enabled) return undefined
+    if (latest.current.keyError) {
+      store.update({ status: 'error', error: latest.current.keyError })
+      return undefined
+    }
+    if (!enabled) {
+      store.update({ status: 'idle', error: undefined, nextRetryAt: undefined })
+      return undefined
+    }
     store.reset(latest.current.initialValue)
+    let stopped = false
     const lease = connection.acquireSubscription(
       topic,
       (event) => {
-        const { reducer: currentReducer, bufferSize: size = 50, onEvent } = latest.current
-        store.push(event, size, currentReducer)
-        onEvent?.(event)
+        if (stopped) return
+        const { reducer, bufferSize = 50, onEvent } = latest.current
+        const folded = store.push(event, bufferSize, reducer)
+        const heard = folded.ok && onEvent ? contain(onEvent, event) : folded
+        if (!heard.ok) stop(heard.error)
       },
       latest.current.fullOptions,
     )
     const sync = () => {
+      if (stopped) return
       const { status, error, nextRetryAt } = lease.status.getSnapshot()
       store.update({ status, error, nextRetryAt })
     }
-    sync()
     const unlisten = lease.status.subscribe(sync)
+    // This component's callback threw: it stops listening; the router subscription stays for the others.
+    const stop = (error: Error) => {
+      stopped = true
+      unlisten()
+      lease.release()
+      store.update({ status: 'error', error, nextRetryAt: undefined })
+    }
+    sync()
     return () => {
+      if (stopped) return
+      stopped = true
       unlisten()
       lease.release()
     }
   }, [connection, key, enabled, store, latest])
 
-  return useStoreSelector(store, (state) => state)
+  return useStore(store)
 }

@@ -1,20 +1,20 @@
 import type { ConnectionState } from '../connection/connection.js'
 import { useConnection } from './context.js'
-import { useStoreSelector } from './use-store-selector.js'
-
-const identity = (state: ConnectionState) => state
+import { useStore } from './use-store.js'
 
 /**
- * The connection's state: `status` ('connecting' | 'open' | 'reconnecting' | 'closed'),
- * `sessionId`, `attempt`, `retryInMs`, `error`. Pass a selector to render only when its
- * result changes.
+ * The connection's state: `status` ('idle' | 'connecting' | 'open' | 'reconnecting' | 'closed'),
+ * `sessionId`, `attempt`, `retryInMs`, `nextRetryAt`, `error`. Pass a selector to render only
+ * when its result changes (compared shallowly); the selector may read props: a new one is
+ * applied at once.
  *
  * @example
  * const status = useWampSession((s) => s.status)
+ * const mine = useWampSession((s) => s.sessionId === props.sessionId)
  */
 export function useWampSession(): ConnectionState
 export function useWampSession<S>(select: (state: ConnectionState) => S): S
 export function useWampSession<S>(select?: (state: ConnectionState) => S): S | ConnectionState {
   const connection = useConnection()
-  return useStoreSelector<ConnectionState, S | ConnectionState>(connection.state, select ?? identity)
+  return useStore<ConnectionState, S | ConnectionState>(connection.state, select)
 }

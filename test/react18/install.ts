@@ -12,6 +12,8 @@ const packages = {
   'react-dom': '18.3.1',
   '@testing-library/react': '16.3.3',
   '@testing-library/dom': '10.4.2',
+  // Its CommonJS `require('react')` must find React 18 beside it.
+  'use-sync-external-store': '1.7.0',
 }
 
 /** The folder whose node_modules hold React 18. */
