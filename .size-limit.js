@@ -12,7 +12,7 @@ const LAZY = {
   progress: /^\.\/progress-results-[\w-]+\.js$/,
   authentication: /^\.\/authentication-[\w-]+\.js$/,
   msgpack: /^\.\/msgpack-[\w-]+\.js$/,
-  rawsocket: /^\.\/rawsocket\.js$/,
+  rawsocket: /^#rawsocket$/, // package.json `imports`: the browser stub or the Node transport
   websocketNode: /^\.\/websocket-node-[\w-]+\.js$/,
 }
 
@@ -25,7 +25,7 @@ function onDemand(...names) {
       {
         name: 'react-wamp-on-demand',
         setup(build) {
-          build.onResolve({ filter: /^\.\// }, (args) =>
+          build.onResolve({ filter: /^(\.\/|#)/ }, (args) =>
             args.kind === 'dynamic-import' && names.some((name) => LAZY[name].test(args.path))
               ? { path: args.path, external: true }
               : undefined,

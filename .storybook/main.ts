@@ -1,7 +1,8 @@
 import type { StorybookConfig } from '@storybook/react-vite'
 
 const config: StorybookConfig = {
-  stories: ['../stories/**/*.mdx', '../stories/**/*.stories.tsx'],
+  // Docs pages come from autodocs; a pattern that matches no file (`*.mdx`) warns on every start.
+  stories: ['../stories/**/*.stories.tsx'],
   addons: ['@storybook/addon-docs'],
   framework: {
     name: '@storybook/react-vite',
@@ -10,6 +11,8 @@ const config: StorybookConfig = {
   },
   core: { disableTelemetry: true, disableWhatsNewNotifications: true },
   typescript: { reactDocgen: 'react-docgen' },
+  // The demos are the landing page: no onboarding checklist in the sidebar or the menu.
+  features: { sidebarOnboardingChecklist: false, menuOnboardingChecklist: false },
 }
 
 export default config

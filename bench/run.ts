@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: react-wamp against Autobahn|JS, wampy and a bare-socket floor, through the
- * nexus test router on 127.0.0.1, for JSON and MsgPack. Prints the table and writes BENCHMARKS.md.
+ * nexus test router on 127.0.0.1, for JSON and MsgPack. Prints the table; writes BENCHMARKS.md (tracked)
+ * only when asked: `npm run bench -- --write`, or BENCH_OUT.
  *
  *   BENCH_ROUNDS=5       interleaved rounds (each: every serialization × every client)
  *   BENCH_SECONDS=2      length of the pipelined-call window and of the event window
  *   BENCH_SEQ_CALLS=4000 sequential calls timed for p50 / p99 (and at most 2 × BENCH_SECONDS)
  *   BENCH_PROFILE=1      profile react-wamp and the floor even when every target is met
- *   BENCH_OUT=path       where to write the report (default BENCHMARKS.md at the repository root)
+ *   BENCH_OUT=path       write the report there (`--write` alone: BENCHMARKS.md at the repository root)
  *   BENCH_REACT_SECONDS=5 length of the React cost scenario (bench/react-cost.ts)
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -56,6 +57,8 @@ const sequentialCalls = Math.round(envNumber('BENCH_SEQ_CALLS', 4000, 10))
 const warmupMs = 500
 const forceProfile = process.env.BENCH_PROFILE === '1'
 const outFile = process.env.BENCH_OUT || join(repoDir, 'BENCHMARKS.md')
+// BENCHMARKS.md is tracked: a run for a look must not rewrite it.
+const writeReport = process.argv.includes('--write') || Boolean(process.env.BENCH_OUT)
 
 function log(text: string): void {
   process.stderr.write(`${text}\n`)
@@ -191,7 +194,7 @@ async function main(): Promise<void> {
   const cpus = os.cpus()
   const meta: Omit<Meta, 'runtimeSeconds' | 'build'> = {
     command: [
-      'npm run bench',
+      'npm run bench -- --write',
       ...['BENCH_ROUNDS', 'BENCH_SECONDS', 'BENCH_SEQ_CALLS']
         .filter((k) => process.env[k])
         .map((k) => `${k}=${process.env[k]}`),
@@ -245,11 +248,16 @@ async function main(): Promise<void> {
   const reactCost = renderReactCost(await measureReactCost())
   const runtimeSeconds = (performance.now() - started) / 1000
   const markdown = renderMarkdown(analysis, { ...meta, build: launchers.note, runtimeSeconds }, profiles)
-  writeFileSync(outFile, `${markdown}\n${reactCost}`)
+  if (writeReport) writeFileSync(outFile, `${markdown}\n${reactCost}`)
   console.log(renderTable(analysis))
   console.log(`\n${renderTargets(analysis)}`)
   console.log(`\n${reactCost}`)
-  log(`\nwrote ${outFile} (${Math.round((performance.now() - started) / 1000)} s)`)
+  const took = `${Math.round((performance.now() - started) / 1000)} s`
+  log(
+    writeReport
+      ? `\nwrote ${outFile} (${took})`
+      : `\n${took}; BENCHMARKS.md unchanged (\`npm run bench -- --write\` updates it)`,
+  )
 }
 
 main().catch((error) => {

@@ -1,20 +1,7 @@
 /**
- * `npm test` runs this first: it builds or installs every router that WAMP_ROUTERS selects
- * and React 18 for the second React run (all cached outside the clone, so later runs take a
- * moment), or fails saying how to install what is missing. The test run itself then starts the
- * routers on free ports of 127.0.0.1.
+ * `npm run soak` runs this before vitest (`npm test` runs test/run.ts, which does the same): it
+ * prepares what the routers and projects need (see prepare.ts), or fails saying how to install it.
  */
-import { ensureReact18 } from './react18/install.js'
-import { selectedRouters } from './routers/start.js'
+import { prepare, setupFailed } from './prepare.js'
 
-const routers = selectedRouters()
-try {
-  for (const name of routers) {
-    if (name === 'nexus') await (await import('./routers/nexus/install.js')).ensureNexus()
-    if (name === 'crossbar') await (await import('./routers/crossbar/install.js')).ensureCrossbar()
-  }
-  ensureReact18()
-} catch (error) {
-  process.stderr.write(`\nThe test environment could not be prepared:\n${(error as Error).message}\n\n`)
-  process.exit(1)
-}
+await prepare(process.argv.slice(2)).catch(setupFailed)

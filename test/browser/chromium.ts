@@ -2,20 +2,20 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type BrowserContext, chromium } from 'playwright-core'
-
-const EXECUTABLE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+import { CHROMIUM_HINT, requireChromium } from './find-chromium.js'
 
 /**
  * The one place that starts Chromium: headless, and kept on loopback by these flags
  * (no background networking; every host but 127.0.0.1 and localhost resolves to nothing).
  */
 export async function launchChromium(): Promise<BrowserContext & { cleanup(): Promise<void> }> {
+  const executable = requireChromium()
   const profile = mkdtempSync(join(tmpdir(), 'rw-chromium-'))
   let browser: BrowserContext
   try {
     // A persistent context is how Playwright takes --user-data-dir: a new empty folder each run.
     browser = await chromium.launchPersistentContext(profile, {
-      executablePath: EXECUTABLE,
+      executablePath: executable,
       headless: true,
       args: [
         '--headless',
@@ -36,9 +36,7 @@ export async function launchChromium(): Promise<BrowserContext & { cleanup(): Pr
     })
   } catch (error) {
     rmSync(profile, { recursive: true, force: true })
-    throw new Error(
-      `Chromium could not start from ${EXECUTABLE} (install Debian's: apt-get install -y chromium, or set CHROMIUM_PATH): ${(error as Error).message}`,
-    )
+    throw new Error(`Chromium could not start from ${executable} (${CHROMIUM_HINT}): ${(error as Error).message}`)
   }
   return Object.assign(browser, {
     async cleanup() {

@@ -3,12 +3,12 @@ import { createReadStream, existsSync, statSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { extname, join, normalize, resolve } from 'node:path'
 import type { TestProject } from 'vitest/node'
-import { startRouter } from '../routers/start.js'
+import { selectedRouters, startRouter } from '../routers/start.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {
     storybookUrl: string
-    nexusWsUrl: string
+    routerWsUrl: string
   }
 }
 
@@ -38,7 +38,10 @@ function serve(): Promise<Server> {
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)))
 }
 
-/** Builds Storybook (a few seconds), serves it, and starts the nexus router for the live test. */
+/**
+ * Builds Storybook (a few seconds), serves it, and starts a real router for the live test: nexus,
+ * or the first that WAMP_ROUTERS selects (`WAMP_ROUTERS=local npm test` needs no Go).
+ */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   execFileSync('npx', ['storybook', 'build', '--output-dir', 'storybook-static', '--disable-telemetry', '--quiet'], {
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -47,11 +50,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const server = await serve()
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : 0
-  const nexus = await startRouter('nexus')
+  const selected = selectedRouters()
+  const router = await startRouter(selected.includes('nexus') ? 'nexus' : (selected[0] ?? 'local'))
   project.provide('storybookUrl', `http://127.0.0.1:${port}`)
-  project.provide('nexusWsUrl', nexus.wsUrl)
+  project.provide('routerWsUrl', router.wsUrl)
   return async () => {
-    await nexus.stop()
+    await router.stop()
     await new Promise((ok) => server.close(ok))
   }
 }

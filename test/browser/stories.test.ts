@@ -117,9 +117,9 @@ describe('Storybook demos in headless Chromium (in-process router)', () => {
   }, 120_000)
 })
 
-describe('hooks in the page against the nexus router over a real WebSocket', () => {
+describe('hooks in the page against a real router over a real WebSocket (nexus unless WAMP_ROUTERS omits it)', () => {
   let backend: Client
-  const url = inject('nexusWsUrl')
+  const url = inject('routerWsUrl')
   beforeAll(async () => {
     backend = await connect(url, { realm: 'realm1' })
   })
@@ -127,7 +127,7 @@ describe('hooks in the page against the nexus router over a real WebSocket', () 
     await backend?.close().catch(() => {})
   })
 
-  it('the useRegister story registers in the browser; a Node client calls it over nexus', async () => {
+  it('the useRegister story registers in the browser; a Node client calls it through the router', async () => {
     const page = await openStory('hooks-useregister--browser-side-callee', `&wampUrl=${encodeURIComponent(url)}`)
     expect(await page.getByTestId('session').textContent()).toContain(`router ${url}`)
     await page.getByTestId('callee-status').filter({ hasText: 'active' }).waitFor()
@@ -137,9 +137,9 @@ describe('hooks in the page against the nexus router over a real WebSocket', () 
     await page.close()
   })
 
-  it('the useSubscription story receives events a Node client publishes through nexus', async () => {
+  it('the useSubscription story receives events a Node client publishes through the router', async () => {
     const page = await openStory('hooks-usesubscription--live-ticker', `&wampUrl=${encodeURIComponent(url)}`)
-    // The page's own demo backend publishes on nexus too: events flow browser → nexus → browser.
+    // The page's own demo backend publishes on the router too: events flow browser → router → browser.
     await page.waitForFunction(() => {
       const text = document.querySelector('[data-testid="ticker-count"]')?.textContent ?? ''
       return text.startsWith('active') && Number.parseInt(text.split('·')[1] ?? '0', 10) >= 5

@@ -8,12 +8,17 @@ import { nextValue, sessions, targets, uniqueUri } from './targets.js'
 describe.each(targets())('interop with Autobahn|JS: $label', (target) => {
   const pool = sessions(target)
   const peers: { close(): void }[] = []
+  // What Autobahn|JS reports about its handlers, kept for the assertions instead of printed.
+  let userErrors: string[] = []
   const peer = async (): Promise<AutobahnSession> => {
-    const opened = await openAutobahn(target.wsUrl, 'realm1', target.serialization)
+    const opened = await openAutobahn(target.wsUrl, 'realm1', target.serialization, (_error, message) =>
+      userErrors.push(message),
+    )
     peers.push(opened)
     return opened.session
   }
   afterEach(async () => {
+    userErrors = []
     for (const p of peers.splice(0)) p.close()
     await pool.closeAll()
   })
@@ -34,6 +39,7 @@ describe.each(targets())('interop with Autobahn|JS: $label', (target) => {
     expect(error.uri).toBe('com.example.error.refused')
     expect(error.args).toEqual(['no', 7])
     expect(error.kwargs).toEqual({ why: 'asked to' })
+    expect(userErrors).toEqual(['Exception raised in invocation handler:'])
   })
 
   it('Autobahn|JS caller, our callee: result and RPCError round-trip', async () => {

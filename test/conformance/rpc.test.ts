@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { InvalidArgumentError, RPCError } from '../../src/client/index.js'
+import { quietLogger } from '../support/fake-router.js'
 import { sessions, targets, uniqueUri } from './targets.js'
 
 describe.each(targets())('RPC: $label', (target) => {
@@ -75,7 +76,8 @@ describe.each(targets())('RPC: $label', (target) => {
   })
 
   it('a handler that throws an RPCError decides exactly what the caller sees; the callee lives on (§6.31)', async () => {
-    const callee = await pool.join()
+    const logger = quietLogger() // the plain Error is logged: captured here, asserted below
+    const callee = await pool.join({ logger })
     const caller = await pool.join()
     const procedure = uniqueUri('rpc.fails')
     let calls = 0
@@ -95,10 +97,15 @@ describe.each(targets())('RPC: $label', (target) => {
     expect(second.args).toEqual(['plain failure'])
     expect((await caller.call(procedure)).args).toEqual(['fine'])
     expect(callee.isOpen).toBe(true)
+    // Only the plain Error is a callee bug worth logging; an RPCError is an answer.
+    expect(logger.logged.map(({ level, message, data }) => [level, message, (data[0] as Error).message])).toEqual([
+      ['error', 'a callee handler threw', 'plain failure'],
+    ])
   })
 
   it('an async handler resolves the call; an unserializable result becomes an error, not a dead session', async () => {
-    const callee = await pool.join()
+    const logger = quietLogger() // the result that could not be sent is logged: captured, asserted below
+    const callee = await pool.join({ logger })
     const caller = await pool.join()
     const procedure = uniqueUri('rpc.async')
     await callee.register(procedure, async ({ args }) => {
@@ -111,6 +118,9 @@ describe.each(targets())('RPC: $label', (target) => {
     expect(error).toBeInstanceOf(RPCError)
     expect(error.args[0]).toMatch(/args\[0\] is a function/)
     expect((await caller.call(procedure, [1])).args).toEqual([2])
+    expect(logger.logged.map(({ level, message, data }) => [level, message, (data[0] as Error).name])).toEqual([
+      ['error', 'a callee result could not be sent', 'SerializationError'],
+    ])
   })
 
   it('unregister: later calls fail with no_such_procedure; unknown procedures are refused locally (§6.32)', async () => {

@@ -33,15 +33,25 @@ interface AutobahnModule {
 
 export const autobahn = createRequire(import.meta.url)('autobahn') as AutobahnModule
 
+/** What Autobahn|JS reports when a handler throws (without it, it prints to console.error). */
+export type AutobahnUserError = (error: unknown, message: string) => void
+
 /** Opens an Autobahn|JS session; `close()` ends it without retrying. */
 export function openAutobahn(
   url: string,
   realm: string,
   serialization: 'json' | 'msgpack' = 'json',
+  onUserError?: AutobahnUserError,
 ): Promise<{ session: AutobahnSession; close(): void }> {
   const serializer =
     serialization === 'msgpack' ? new autobahn.serializer.MsgpackSerializer() : new autobahn.serializer.JSONSerializer()
-  const connection = new autobahn.Connection({ url, realm, max_retries: 0, serializers: [serializer] })
+  const connection = new autobahn.Connection({
+    url,
+    realm,
+    max_retries: 0,
+    serializers: [serializer],
+    on_user_error: onUserError,
+  })
   return new Promise((resolve, reject) => {
     let opened = false
     connection.onopen = (session) => {

@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 /**
  * The package as a browser app's bundler sees it: the library is built (vite, as `npm run build`
- * does) into a temporary copy of the package, whose package.json `browser` field maps
- * dist/rawsocket.js to dist/rawsocket-browser.js; esbuild then bundles dist/client.js (and the
- * main entry) for platform=browser.
+ * does) into a temporary copy of the package, whose package.json `imports` maps `#rawsocket` to
+ * dist/rawsocket-browser.js under the `browser` condition; esbuild then bundles dist/client.js
+ * (and the main entry) for platform=browser.
  */
 const root = fileURLToPath(new URL('../..', import.meta.url))
 let dir: string
@@ -76,7 +76,7 @@ describe('browser bundle of the built package', () => {
   ] as const)('%s bundles for platform=browser with no Node built-in', async (entry, external) => {
     const { code, metafile } = await bundleForBrowser(entry, [...external])
     const inputs = Object.keys(metafile.inputs)
-    // The browser field swapped the RawSocket transport out, and `ws` is not in.
+    // The `browser` condition swapped the RawSocket transport out, and `ws` is not in.
     expect(inputs.some((path) => path.endsWith('dist/rawsocket-browser.js'))).toBe(true)
     expect(inputs.some((path) => path.endsWith('dist/rawsocket.js'))).toBe(false)
     expect(inputs.some((path) => /node_modules\/ws\//.test(path))).toBe(false)

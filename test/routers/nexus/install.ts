@@ -9,7 +9,7 @@ import { cacheDir } from '../ports.js'
 const sourceDir = dirname(fileURLToPath(import.meta.url))
 const sourceFiles = ['go.mod', 'go.sum', 'main.go']
 const installHint =
-  'Go >= 1.25 is required to build the nexus test router: install it from https://go.dev/dl (or a package manager that has >= 1.25, e.g. apt-get install golang-go), make sure `go` is on PATH, then rerun npm test'
+  'Go >= 1.25 is required to build the nexus test router: install it from https://go.dev/dl (the golang-go of Debian and other distributions is often older), or with any Go >= 1.21 on PATH set GOTOOLCHAIN=auto so that go fetches 1.25 from the Go module proxy; then rerun npm test. WAMP_ROUTERS=local npm test needs no Go'
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
