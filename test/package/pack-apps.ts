@@ -52,14 +52,24 @@ export async function pack(dir: string): Promise<string> {
   return join(dir, tarball)
 }
 
-/** A fresh "type": "module" app with the tarball and copies of `packages` from the repository. */
-export async function installApp(dir: string, tarball: string, packages: string[]): Promise<string> {
+/**
+ * A fresh "type": "module" app with the tarball and copies of `packages` from the repository.
+ * `withoutPeers`: npm leaves peer dependencies out (use-sync-external-store names React as one,
+ * and npm would otherwise install React), so the app really has no React.
+ */
+export async function installApp(
+  dir: string,
+  tarball: string,
+  packages: string[],
+  withoutPeers = false,
+): Promise<string> {
   const app = join(dir, `app-${readdirSync(dir).length}`)
   mkdirSync(app)
   const dependencies = Object.fromEntries(packages.map((name) => [name, `file:${join(modules, name)}`]))
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module', dependencies }))
   cpSync(join(root, 'test/package/app'), app, { recursive: true })
   const args = ['install', '--offline', '--install-links', '--ignore-scripts', '--no-audit', '--no-fund', tarball]
+  if (withoutPeers) args.push('--legacy-peer-deps')
   await run('npm', args, app, offlineNpm(dir))
   return app
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { build } from 'esbuild'
@@ -10,7 +10,11 @@ import { bin, installApp, pack, run } from './pack-apps.js'
  * fresh apps, then each way of loading it: import, require(), TypeScript (nodenext, bundler), a
  * browser bundle, and with React missing. publint and Are the Types Wrong check the tarball.
  */
-const RUNTIME = ['ws', 'isomorphic-ws', '@noble/hashes']
+// The package's own dependencies (read, so a new one is never forgotten) and ws for Node 20.
+const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  dependencies: Record<string, string>
+}
+const RUNTIME = ['ws', ...Object.keys(manifest.dependencies)]
 const REACT = ['react', 'react-dom', 'scheduler', '@types/react', 'csstype']
 const SMOKE = { sum: 3, rpcError: true, uri: 'wamp.error.no_such_procedure' }
 
@@ -22,7 +26,7 @@ let full: string // with React
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'wamp-package-'))
   tarball = await pack(dir)
-  bare = await installApp(dir, tarball, RUNTIME)
+  bare = await installApp(dir, tarball, RUNTIME, true)
   full = await installApp(dir, tarball, [...RUNTIME, ...REACT])
 }, 240_000)
 
