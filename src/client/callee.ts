@@ -263,7 +263,7 @@ export class Callee {
 function isInvokeResult(value: unknown): value is { args?: unknown[]; kwargs?: Dict } {
   if (!isDict(value)) return false
   const { args, kwargs } = value as { args?: unknown; kwargs?: unknown }
-  return (args === undefined || Array.isArray(args)) && (kwargs === undefined || isDict(kwargs))
+  return (args == null || Array.isArray(args)) && (kwargs == null || isDict(kwargs))
 }
 
 /** A thrown value that is not an Error, as text for the caller (never throws itself). */

@@ -22,12 +22,12 @@ export function checkUri(what: string, uri: unknown, match: unknown = 'exact'): 
   }
 }
 
-/** Checks args (a list, or absent) and kwargs (a dictionary, or absent). */
+/** Checks args (a list, or absent) and kwargs (a dictionary, or absent); null counts as absent. */
 export function checkPayload(what: string, args: unknown, kwargs: unknown): void {
-  if (args !== undefined && !Array.isArray(args)) {
+  if (args != null && !Array.isArray(args)) {
     throw new InvalidArgumentError(`${what}: args must be an array, not ${typeName(args)}`)
   }
-  if (kwargs !== undefined && !isDict(kwargs)) {
+  if (kwargs != null && !isDict(kwargs)) {
     throw new InvalidArgumentError(`${what}: kwargs must be a plain object, not ${typeName(kwargs)}`)
   }
 }

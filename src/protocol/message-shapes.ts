@@ -42,15 +42,17 @@ export function shape(spec: string, optional = 0): MessageShape {
  * Checks a decoded value against the shapes one side accepts; throws ProtocolViolationError
  * naming the first problem.
  */
-export function checkShape<T>(message: unknown, shapes: ReadonlyMap<number, MessageShape>, receiver: string): T {
-  if (!Array.isArray(message) || message.length === 0) {
+export function checkShape<T>(raw: unknown, shapes: ReadonlyMap<number, MessageShape>, receiver: string): T {
+  if (!Array.isArray(raw) || raw.length === 0) {
     throw new ProtocolViolationError('a WAMP message must be a non-empty list')
   }
+  let message: unknown[] = raw
   const code = message[0]
   const layout = typeof code === 'number' ? shapes.get(code) : undefined
   if (!layout) throw new ProtocolViolationError(`a ${receiver} does not accept ${messageName(code)} messages`)
   const max = layout.fields.length
   const min = max - layout.optional
+  if (message.length - 1 <= max) message = withoutNullPayload(message, layout)
   if (message.length - 1 < min || message.length - 1 > max) {
     throw new ProtocolViolationError(
       `${messageName(code)} must have ${min === max ? min : `${min} to ${max}`} fields after its type`,
@@ -62,4 +64,25 @@ export function checkShape<T>(message: unknown, shapes: ReadonlyMap<number, Mess
     if (wanted) throw new ProtocolViolationError(`${messageName(code)}: ${field} must be ${wanted}`)
   }
   return message as T
+}
+
+const isPayload = (kind: Field | undefined): boolean => kind === 'args' || kind === 'kwargs'
+
+/**
+ * A null Arguments or ArgumentsKw is an absent one (the nexus Go client sends `null` for nil
+ * args beside kwargs). Returns a copy without trailing nulls and with `[]` for a null Arguments
+ * before a real ArgumentsKw, so everything downstream (and everything our router relays) only
+ * sees the strict form; the input is returned untouched when it has no such null.
+ */
+function withoutNullPayload(message: unknown[], layout: MessageShape): unknown[] {
+  let end = message.length
+  while (end > 1 && message[end - 1] === null && isPayload(layout.fields[end - 2]?.[1])) end--
+  let copy: unknown[] | undefined = end < message.length ? message.slice(0, end) : undefined
+  for (let i = 1; i < end; i++) {
+    if (message[i] === null && layout.fields[i - 1]?.[1] === 'args') {
+      copy ??= message.slice()
+      copy[i] = []
+    }
+  }
+  return copy ?? message
 }

@@ -97,11 +97,12 @@ export type ClientToRouterMessage =
 /**
  * Appends args and kwargs to a message, leaving out empty trailing payload
  * (peers must not send an empty Kwargs after Args, nor empty Args without Kwargs).
+ * A null is an absent one: `null` itself is never sent.
  */
-export function withPayload<T extends unknown[]>(message: T, args?: Args, kwargs?: Kwargs): T {
-  const hasKwargs = kwargs !== undefined && hasKeys(kwargs)
+export function withPayload<T extends unknown[]>(message: T, args?: Args | null, kwargs?: Kwargs | null): T {
+  const hasKwargs = kwargs != null && hasKeys(kwargs)
   if (hasKwargs) message.push(args ?? [], kwargs)
-  else if (args !== undefined && args.length > 0) message.push(args)
+  else if (args != null && args.length > 0) message.push(args)
   return message
 }
 
