@@ -147,6 +147,11 @@ export interface PublishOptions extends Dict {
   disclose_me?: boolean
 }
 
+/** Publish options that ask for PUBLISHED: `publish` then resolves with the publication ID. */
+export interface AcknowledgedPublish extends PublishOptions {
+  acknowledge: true
+}
+
 /** A live subscription of one local handler. */
 export interface Subscription {
   readonly id: number
