@@ -209,7 +209,7 @@ export class Client {
   // Typed void unless `acknowledge: true` is known statically, so callers typed against the old
   // Promise<void> (the connection layer) still compile; at run time it is the ID or undefined.
   publish(topic: string, args?: Args, kwargs?: Kwargs, options?: PublishOptions): Promise<void>
-  publish(topic: string, args?: Args, kwargs?: Kwargs, options?: PublishOptions): Promise<number | undefined | void> {
+  publish(topic: string, args?: Args, kwargs?: Kwargs, options?: PublishOptions): Promise<unknown> {
     return this.publisher.publish(topic, args, kwargs, options)
   }
 
