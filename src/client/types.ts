@@ -105,7 +105,13 @@ export interface Invocation {
   details: Dict
   /** The URI that was called (differs from the registration's for pattern registrations). */
   procedure: string
-  /** Aborted when the router interrupts the call, when `details.timeout` expires, or when the session ends. */
+  /**
+   * Aborted when the router interrupts the call, when `details.timeout` expires, or when the
+   * session ends. After an INTERRUPT the handler has the last word: what it settles with is
+   * sent (a result as YIELD; `signal.reason` thrown as ERROR `wamp.error.canceled`; any other
+   * error as that error), and in `kill` mode the caller receives it. A handler that ignores
+   * the signal keeps its invocation open until it settles.
+   */
   signal: AbortSignal
   /**
    * Sends a progressive result. Throws when the caller did not ask for progress or the
