@@ -1,4 +1,5 @@
 import { SerializationError } from '../protocol/errors.js'
+import { isSendableBigInt } from './json-bigint.js'
 
 const MAX_DEPTH = 256
 
@@ -6,6 +7,8 @@ const MAX_DEPTH = 256
 export const HAS_BYTES = 1
 /** Found by inspectPayload: integers beyond 32 bits (MsgPack must write them as 64-bit integers). */
 export const HAS_WIDE_INTEGERS = 2
+/** Found by inspectPayload: BigInts, or integral numbers beyond ±2^53 (JSON must write both its own way). */
+export const HAS_BIG_INTEGERS = 4
 
 /** What `walk` returns for a value that cannot be sent, when it is not asked to say where. */
 const UNSENDABLE = -1
@@ -29,9 +32,14 @@ function walk(value: unknown, path: string | undefined, forJson: boolean, depth:
       return 0
     case 'number':
       if (!Number.isFinite(value)) return fail(path, `is ${value}, which WAMP cannot carry`)
-      return isWideInteger(value) ? HAS_WIDE_INTEGERS : 0
+      if (isWideInteger(value)) return HAS_WIDE_INTEGERS
+      // JSON writes it as a float (exponent form), or it would come back as an exact BigInt.
+      return Math.abs(value) > 2 ** 53 && Number.isInteger(value) ? HAS_BIG_INTEGERS : 0
     case 'bigint':
-      return forJson ? fail(path, 'is a BigInt, which JSON cannot carry; use a number or msgpack') : 0
+      // Peers parse int64 and uint64; beyond that a Go peer could not read the number.
+      return isSendableBigInt(value)
+        ? HAS_BIG_INTEGERS
+        : fail(path, 'is a BigInt beyond 64 bits, which WAMP peers cannot carry')
     case 'function':
     case 'symbol':
       return fail(path, `is a ${typeof value}, which cannot be serialized`)

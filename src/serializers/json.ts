@@ -1,11 +1,13 @@
 import { SerializationError } from '../protocol/errors.js'
 import { fromBase64, toBase64 } from './base64.js'
-import { HAS_BYTES, inspectMessage, mapLeaves } from './inspect.js'
+import { HAS_BIG_INTEGERS, HAS_BYTES, inspectMessage, mapLeaves } from './inspect.js'
+import { parseWithBigInts, stringifyWithBigInts } from './json-bigint.js'
 import type { Serializer } from './serializer.js'
 
 /**
  * JSON with the spec's binary rule: a Uint8Array travels as a string holding a NUL
  * character followed by the bytes in base64, and such strings decode back to bytes.
+ * Integers beyond ±2^53 decode as BigInt; a BigInt (within int64/uint64) encodes as its exact digits.
  */
 export const jsonSerializer: Serializer = {
   name: 'json',
@@ -13,9 +15,10 @@ export const jsonSerializer: Serializer = {
   rawSocketCode: 1,
   binary: false,
   encode(message) {
-    const binary = inspectMessage(message, true) & HAS_BYTES
+    const flags = inspectMessage(message, true)
+    const value = flags & HAS_BYTES ? mapLeaves(message, bytesToString) : message
     try {
-      return JSON.stringify(binary ? mapLeaves(message, bytesToString) : message)
+      return flags & HAS_BIG_INTEGERS ? stringifyWithBigInts(value) : JSON.stringify(value)
     } catch (error) {
       throw new SerializationError(`the message cannot be encoded as JSON: ${(error as Error).message}`, {
         cause: error,
@@ -24,7 +27,7 @@ export const jsonSerializer: Serializer = {
   },
   decode(data) {
     const text = typeof data === 'string' ? data : new TextDecoder().decode(data)
-    const value: unknown = JSON.parse(text)
+    const value: unknown = parseWithBigInts(text)
     // Only a payload with an escaped NUL can hold bytes; skip the walk otherwise.
     return text.includes('\\u0000') ? stringsToBytes(value) : value
   },

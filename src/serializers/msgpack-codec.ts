@@ -236,7 +236,7 @@ const scratchView = new DataView(scratch.buffer)
 
 /**
  * Decodes one MessagePack value that fills the whole of `data` (a Uint8Array, Buffer or other
- * view, or an ArrayBuffer). Integers come back as numbers (64-bit ones beyond 2^53 rounded),
+ * view, or an ArrayBuffer). Integers come back as numbers, those beyond ±2^53 as exact BigInts,
  * bin as plain Uint8Array copies, maps as plain objects with string keys (number keys become
  * their decimal text), the timestamp extension as Date.
  * @throws Error on truncated or malformed data, bytes after the value, a key that is neither
@@ -268,7 +268,7 @@ function take(n: number): number {
   return start
 }
 
-/** A big-endian integer of `width` (1, 2, 4 or 8) bytes; 64-bit ones beyond 2^53 are rounded, never BigInt. */
+/** A big-endian integer of `width` (1, 2, 4 or 8) bytes; 8-byte ones beyond 2^53 are rounded (lengths, timestamps). */
 function readInt(width: number, signed?: boolean): number {
   // As high * 2^32 + low: one rounding, the value @msgpack/msgpack gave.
   if (width > 4) return readInt(4, signed) * TWO_32 + readInt(4)
@@ -276,6 +276,17 @@ function readInt(width: number, signed?: boolean): number {
   let value = 0
   for (let i = start; i < pos; i++) value = value * 256 + input[i]!
   return signed && value >= 2 ** (width * 8 - 1) ? value - 2 ** (width * 8) : value
+}
+
+/** An int64/uint64: a number within ±2^53 (IDs are, and stay fast), else an exact BigInt. */
+function readInt64(signed: boolean): number | bigint {
+  const high = readInt(4, signed)
+  const low = readInt(4)
+  // |high| below 2^21 (or ±2^21 with low 0 above): the value is within ±2^53, exact as a number.
+  if (high >= 0 ? high < 0x200000 || (high === 0x200000 && low === 0) : high >= -0x200000) {
+    return high * TWO_32 + low
+  }
+  return (BigInt(high) << 32n) + BigInt(low)
 }
 
 function read(depth: number): unknown {
@@ -300,6 +311,7 @@ function read(depth: number): unknown {
     for (let i = 0; i < width; i++) scratch[i] = input[start + i]!
     return width === 4 ? scratchView.getFloat32(0) : scratchView.getFloat64(0)
   }
+  if (byte === 0xcf || byte === 0xd3) return readInt64(byte === 0xd3)
   if (byte < 0xd0) return readInt(1 << (byte - 0xcc))
   if (byte < 0xd4) return readInt(1 << (byte - 0xd0), true)
   if (byte < 0xd9) return readExt(1 << (byte - 0xd4))
