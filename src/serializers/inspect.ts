@@ -1,7 +1,9 @@
 import { SerializationError } from '../protocol/errors.js'
+import { MAX_NESTING } from '../protocol/nesting.js'
 import { isSendableBigInt } from './json-bigint.js'
 
-const MAX_DEPTH = 256
+/** A field of the message (walk depth 0) is level 2: a container at depth MAX_DEPTH would be one level too deep. */
+const MAX_DEPTH = MAX_NESTING - 1
 
 /** Found by inspectPayload: bytes (JSON must rewrite them). */
 export const HAS_BYTES = 1

@@ -352,10 +352,10 @@ describe('MsgPack codec: nesting on encode', () => {
   const nested = (levels: number): unknown => (levels === 0 ? 'leaf' : [nested(levels - 1)])
 
   it('encodes a payload nested as deep as inspectMessage allows, and refuses one level more naming where', () => {
-    // inspectMessage refuses an array at payload depth 256: args[0] is depth 0.
-    const deepest = [70, 1, {}, [nested(255)]]
+    // MAX_NESTING: 1023 levels in all; the message is level 1 and its args level 2.
+    const deepest = [70, 1, {}, [nested(1021)]]
     expect(unhex(toHex(msgpack.encode(deepest)))).toEqual(deepest)
-    const error = thrown(() => msgpack.encode([70, 1, {}, [nested(256)]]))
+    const error = thrown(() => msgpack.encode([70, 1, {}, [nested(1022)]]))
     expect(error).toBeInstanceOf(SerializationError)
     expect(error.message).toMatch(/^args\[0\](\[0\])+ is nested too deeply/)
   })
@@ -392,10 +392,10 @@ describe('MsgPack codec: malformed input', () => {
     expect(() => unhex('c6ffffffff 61')).toThrow(/^truncated/)
   })
 
-  it('reads 1000 levels of nesting and refuses more', () => {
+  it('reads 1023 levels of nesting (what the nexus router accepts) and refuses more', () => {
     const deep = (levels: number) => new Uint8Array([...new Uint8Array(levels).fill(0x91), 0xc0])
-    expect(() => decode(deep(1000))).not.toThrow()
-    expect(() => decode(deep(1001))).toThrow('MsgPack data nested deeper than 1000 levels')
+    expect(() => decode(deep(1023))).not.toThrow()
+    expect(() => decode(deep(1024))).toThrow('MsgPack data nested deeper than 1023 levels')
     expect(() => decode(new Uint8Array(100_000).fill(0x81))).toThrow(/nested deeper|truncated/)
   })
 
