@@ -5,8 +5,9 @@ import { isValidUri, type MatchPolicy } from '../protocol/uri.js'
 import { isDict } from '../protocol/validate.js'
 import type { Result } from './types.js'
 
-/** Builds a Result/Event payload from a message's optional Args and Kwargs. */
-export function payloadOf(args: Args | undefined, kwargs: Kwargs | undefined, details: Dict): Result {
+/** Builds a Result/Event payload from a message's optional Args (or transparent payload) and Kwargs. */
+export function payloadOf(args: Args | Uint8Array | undefined, kwargs: Kwargs | undefined, details: Dict): Result {
+  if (args instanceof Uint8Array) return { args: [], kwargs: {}, details, payload: args }
   return { args: args ?? [], kwargs: kwargs ?? {}, details }
 }
 

@@ -38,6 +38,13 @@ export interface Result {
   args: Args
   kwargs: Kwargs
   details: Dict
+  /**
+   * Autobahn's transparent payload: a peer sent one binary value in place of Arguments (E2E
+   * encryption or passthru), described by `details.enc_algo`, `enc_serializer` and `enc_key`;
+   * `args` is `[]` and `kwargs` `{}` then. The RFC's form (`ppt_*` in details, the payload as
+   * the only item of `args`) arrives in `args` as is; send transparent payloads in that form.
+   */
+  payload?: Uint8Array
 }
 
 /** An event delivered to a subscriber. */
@@ -45,6 +52,8 @@ export interface Event {
   args: Args
   kwargs: Kwargs
   details: Dict
+  /** Autobahn's transparent payload, as in Result. */
+  payload?: Uint8Array
   /** The topic the event was published to (differs from the subscription's for pattern subscriptions). */
   topic: string
   /** The router's subscription ID. */

@@ -7,7 +7,8 @@ import type { Dict } from './messages.js'
 export const isDict = (v: unknown): v is Dict =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v)
 
-type Field = 'id' | 'id0' | 'int' | 'dict' | 'string' | 'args' | 'kwargs'
+/** `payload`: Arguments, or Autobahn's transparent payload (one binary value, with no ArgumentsKw after it). */
+type Field = 'id' | 'id0' | 'int' | 'dict' | 'string' | 'args' | 'payload' | 'kwargs'
 
 /** What a field of this kind must be, when `value` is not one; '' when it is. */
 function misfit(kind: Field, value: unknown): string {
@@ -23,6 +24,8 @@ function misfit(kind: Field, value: unknown): string {
       return typeof value === 'string' ? '' : 'a string'
     case 'args':
       return Array.isArray(value) ? '' : 'a list'
+    case 'payload':
+      return Array.isArray(value) || value instanceof Uint8Array ? '' : 'a list (or one binary value)'
   }
   return isDict(value) ? '' : 'a dictionary'
 }
@@ -66,7 +69,7 @@ export function checkShape<T>(raw: unknown, shapes: ReadonlyMap<number, MessageS
   return message as T
 }
 
-const isPayload = (kind: Field | undefined): boolean => kind === 'args' || kind === 'kwargs'
+const isPayload = (kind: Field | undefined): boolean => kind === 'args' || kind === 'payload' || kind === 'kwargs'
 
 /**
  * A null Arguments or ArgumentsKw is an absent one (the nexus Go client sends `null` for nil
@@ -79,7 +82,8 @@ function withoutNullPayload(message: unknown[], layout: MessageShape): unknown[]
   while (end > 1 && message[end - 1] === null && isPayload(layout.fields[end - 2]?.[1])) end--
   let copy: unknown[] | undefined = end < message.length ? message.slice(0, end) : undefined
   for (let i = 1; i < end; i++) {
-    if (message[i] === null && layout.fields[i - 1]?.[1] === 'args') {
+    const kind = layout.fields[i - 1]?.[1]
+    if (message[i] === null && (kind === 'args' || kind === 'payload')) {
       copy ??= message.slice()
       copy[i] = []
     }

@@ -60,7 +60,38 @@ export function wellFormed(frame: unknown): frame is unknown[] {
   if (!layout) return false
   const count = frame.length - 1
   if (count > layout.fields.length || count < layout.fields.length - layout.optional) return false
-  return layout.fields.slice(0, count).every((field, i) => fieldOk[field](frame[i + 1]))
+  const fieldsOk = layout.fields.slice(0, count).every((field, i) => {
+    const value = frame[i + 1]
+    // EVENT and RESULT may carry Autobahn's transparent payload: bytes as the last field, in place of Arguments.
+    if (field === 'list' && (frame[0] === 36 || frame[0] === 50) && value instanceof Uint8Array) return i + 1 === count
+    return fieldOk[field](value)
+  })
+  return fieldsOk && (frame[0] !== 36 || eventDetailsOk(frame[3] as Record<string, unknown>))
+}
+
+/** Standard EVENT.Details fields must have their spec types (wamp-proto testsuite, event.json). */
+const EVENT_DETAIL_TYPES: Record<string, (v: unknown) => boolean> = {
+  publisher: isId,
+  publisher_authid: (v) => typeof v === 'string',
+  publisher_authrole: (v) => typeof v === 'string',
+  topic: (v) => typeof v === 'string',
+  retained: (v) => typeof v === 'boolean',
+  transaction_hash: (v) => typeof v === 'string',
+  x_acknowledged_delivery: (v) => typeof v === 'boolean',
+  forward_for: (v) => Array.isArray(v) && v.every(isDict),
+  enc_algo: (v) => ['null', 'cryptobox', 'mqtt', 'xbr'].includes(v as string),
+  enc_serializer: (v) => ['null', 'json', 'msgpack', 'cbor', 'ubjson', 'opaque', 'flatbuffers'].includes(v as string),
+  enc_key: (v) => typeof v === 'string',
+  ppt_scheme: (v) => typeof v === 'string',
+  ppt_serializer: (v) => typeof v === 'string',
+  ppt_cipher: (v) => typeof v === 'string',
+  ppt_keyid: (v) => typeof v === 'string',
+}
+
+function eventDetailsOk(details: Record<string, unknown>): boolean {
+  return Object.keys(details).every(
+    (key) => !Object.hasOwn(EVENT_DETAIL_TYPES, key) || EVENT_DETAIL_TYPES[key]!(details[key]),
+  )
 }
 
 /**
