@@ -10,8 +10,20 @@ const LIMIT = 2n ** 53n
 const MIN_64 = -(2n ** 63n)
 const MAX_64 = 2n ** 64n - 1n
 
-/** 2^53 has 16 digits: text without such a run cannot hold an integer beyond it (the fast path). */
-const LONG_DIGIT_RUN = /\d{16}/
+/** Digit runs long enough to be an integer beyond 2^53. */
+const DIGIT_RUN = /\d{16,}/g
+
+/**
+ * The fast path: an integer beyond 2^53 has 17+ digits, or 16 beginning with 9. Random IDs mostly
+ * have 16 digits (below 9007199254740992) and must not send every EVENT down the slow path.
+ */
+function mayHoldBigIntegers(text: string): boolean {
+  DIGIT_RUN.lastIndex = 0
+  for (let run = DIGIT_RUN.exec(text); run !== null; run = DIGIT_RUN.exec(text)) {
+    if (run[0].length > 16 || run[0].charCodeAt(0) === 0x39) return true
+  }
+  return false
+}
 
 // A marker no peer can forge (random per process) stands for a BigInt while JSON.parse/stringify run.
 const marker = `bigint:${Array.from(globalThis.crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('')}:`
@@ -39,44 +51,21 @@ export function stringifyWithBigInts(value: unknown): string {
 
 /** JSON.parse, with integers beyond ±2^53 as BigInt (the text is scanned only when it has a long digit run). */
 export function parseWithBigInts(text: string): unknown {
-  if (!LONG_DIGIT_RUN.test(text)) return JSON.parse(text)
-  const marked = markLongIntegers(text)
-  if (marked === text) return JSON.parse(text)
-  return JSON.parse(marked, (_key, item: unknown) =>
+  if (!mayHoldBigIntegers(text)) return JSON.parse(text)
+  let marked = false
+  // Strings match as a whole (and stay); an integer token of 16+ digits beyond ±2^53 becomes a marked string.
+  const rewritten = text.replace(INTEGER_OR_STRING, (token, digits?: string) => {
+    if (digits === undefined) return token
+    const value = BigInt(digits)
+    if (value <= LIMIT && value >= -LIMIT) return token
+    marked = true
+    return `"${marker}${digits}"`
+  })
+  if (!marked) return JSON.parse(text)
+  return JSON.parse(rewritten, (_key, item: unknown) =>
     typeof item === 'string' && item.startsWith(marker) ? BigInt(item.slice(marker.length)) : item,
   )
 }
 
-const isDigit = (code: number) => code >= 0x30 && code <= 0x39
-
-/** The text with every integer token beyond ±2^53 (outside strings) turned into a marked string. */
-function markLongIntegers(text: string): string {
-  let out = ''
-  let copied = 0
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    if (code === 0x22) {
-      // Skip a string, escapes included.
-      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++
-      continue
-    }
-    if (code !== 0x2d && !isDigit(code)) continue
-    let end = code === 0x2d ? i + 1 : i
-    const digits = end
-    while (end < text.length && isDigit(text.charCodeAt(end))) end++
-    const next = text.charCodeAt(end)
-    const integer = next !== 0x2e && next !== 0x65 && next !== 0x45
-    // A leading zero is invalid JSON: leave it for JSON.parse to refuse.
-    if (integer && end - digits >= 16 && text.charCodeAt(digits) !== 0x30) {
-      const value = BigInt(text.slice(i, end))
-      if (value > LIMIT || value < -LIMIT) {
-        out += `${text.slice(copied, i)}"${marker}${text.slice(i, end)}"`
-        copied = end
-      }
-    }
-    // Skip the rest of the number (fraction, exponent).
-    while (end < text.length && /[\d.eE+-]/.test(text[end]!)) end++
-    i = end - 1
-  }
-  return copied === 0 ? text : out + text.slice(copied)
-}
+/** A JSON string, or an integer token of 16+ digits (not part of a fraction or an exponent). */
+const INTEGER_OR_STRING = /"[^"\\]*(?:\\.[^"\\]*)*"|(?<![\w.+-])(-?[1-9]\d{15,})(?![\w.])/g
