@@ -16,8 +16,8 @@ export const jsonSerializer: Serializer = {
   binary: false,
   encode(message) {
     const flags = inspectMessage(message, true)
-    const value = flags & HAS_BYTES ? mapLeaves(message, bytesToString) : message
     try {
+      const value = flags & HAS_BYTES ? mapLeaves(message, bytesToString) : message
       return flags & HAS_BIG_INTEGERS ? stringifyWithBigInts(value) : JSON.stringify(value)
     } catch (error) {
       throw new SerializationError(`the message cannot be encoded as JSON: ${(error as Error).message}`, {
