@@ -3,7 +3,8 @@
 // handshake's auth steps, MsgPack when asked for, RawSocket, the WebSocket's Node-only part) are
 // separate chunks: the "initial" checks leave them out, because an app that never uses them never
 // downloads them; the checks named "+ …" and the auth checks add them back.
-// Budgets: the sizes measured when they were set, plus about 3%. The targets of issue 10 are lower:
+// Budgets: the sizes measured when they were set, plus about 3% (raised for issue 16: exact 64-bit
+// integers in JSON, EVENT Details checks, transparent payloads, about 1 kB). The targets of issue 10 are lower:
 // (a) 6 kB and (c) 9 kB gzip (README, Figures, says where the bytes go).
 
 /** Chunks of dist/ reached only through `import()`. */
@@ -66,53 +67,53 @@ export default [
   ...check('(a) client core, JSON: connect, call, subscribe (initial)', {
     imports: '{ connect }',
     ...jsonOnly,
-    gzip: '10.4 kB',
-    brotli: '9.3 kB',
+    gzip: '11.3 kB',
+    brotli: '10.2 kB',
   }),
   ...check('(a) + the callee, loaded by the first register()', {
     imports: '{ connect }',
     ignore: jsonOnly.ignore,
     lazy: ['progress', 'authentication', 'msgpack', 'rawsocket', 'websocketNode'],
-    gzip: '11.9 kB',
-    brotli: '10.7 kB',
+    gzip: '13 kB',
+    brotli: '11.7 kB',
   }),
   ...check('(b) (a) + MsgPack, loaded when asked for', {
     imports: '{ connect }',
     ignore: jsonOnly.ignore,
     lazy: ['callee', 'progress', 'authentication', 'rawsocket', 'websocketNode'],
-    gzip: '12.7 kB',
-    brotli: '11.5 kB',
+    gzip: '13.7 kB',
+    brotli: '12.4 kB',
   }),
   ...check('(c) React layer, every hook, with (a) (initial)', {
     path: ALL,
     imports: HOOKS,
     ...jsonOnly,
     ignore: [...jsonOnly.ignore, 'react', 'react-dom'],
-    gzip: '15.5 kB',
-    brotli: '13.9 kB',
+    gzip: '16.4 kB',
+    brotli: '14.8 kB',
   }),
   ...check('(c) + the callee, loaded by the first useRegister', {
     path: ALL,
     imports: HOOKS,
     ignore: [...jsonOnly.ignore, 'react', 'react-dom'],
     lazy: ['progress', 'authentication', 'msgpack', 'rawsocket', 'websocketNode'],
-    gzip: '17 kB',
-    brotli: '15.3 kB',
+    gzip: '18 kB',
+    brotli: '16.3 kB',
   }),
   ...['ticket', 'wampcra', 'cryptosign'].flatMap((method) =>
     check(`(d) auth: ${method}, with (a) and the handshake's auth steps`, {
       imports: `{ connect, ${method} }`,
       ignore: jsonOnly.ignore,
       lazy: withoutAuthentication,
-      gzip: '12.1 kB',
-      brotli: '10.9 kB',
+      gzip: '13 kB',
+      brotli: '11.7 kB',
     }),
   ),
   ...check('(d) auth: scram with argon2id and pbkdf2, with (a)', {
     imports: '{ connect, scram }',
     lazy: withoutAuthentication,
-    gzip: '19 kB',
-    brotli: '16.9 kB',
+    gzip: '20 kB',
+    brotli: '17.8 kB',
   }),
   ...check('(e) in-process router: createRouter + connectLocal', {
     path: 'dist/router.js',

@@ -23,7 +23,10 @@ export async function prepare(args: readonly string[] = []): Promise<void> {
   if (runs('browser')) requireChromium()
   if (runs('conformance', 'react18', 'browser')) {
     for (const name of selectedRouters()) {
-      if (name === 'nexus') await (await import('./routers/nexus/install.js')).ensureNexus()
+      if (name === 'nexus') {
+        await (await import('./routers/nexus/install.js')).ensureNexus()
+        await (await import('./peers/nexus-client/install.js')).ensureNexusPeer()
+      }
       if (name === 'crossbar') await (await import('./routers/crossbar/install.js')).ensureCrossbar()
     }
   }

@@ -160,6 +160,7 @@ export class Callee {
 
   private progress(request: number, state: ActiveInvocation, details: Dict, args?: unknown[], kwargs?: Dict): void {
     if (this.active.get(request) !== state) throw new InvalidArgumentError('progress: the invocation is over')
+    if (state.controller.signal.aborted) throw new InvalidArgumentError('progress: the invocation was interrupted')
     if (details.receive_progress !== true) {
       throw new InvalidArgumentError('progress: the caller did not ask for progressive results')
     }
@@ -179,7 +180,10 @@ export class Callee {
     if (!this.port.isOpen()) return
     // A handler may throw anything, even undefined: what counts is that it threw.
     if ('failed' in outcome) {
-      this.sendError(request, outcome.failed)
+      const { signal } = state.controller
+      if (signal.aborted && outcome.failed === signal.reason) {
+        this.reply([MessageType.ERROR, MessageType.INVOCATION, request, {}, ErrorUri.canceled])
+      } else this.sendError(request, outcome.failed)
       return
     }
     const { result } = outcome
@@ -225,18 +229,20 @@ export class Callee {
     }
   }
 
-  /** The dealer interrupts a call: abort the handler, answer `wamp.error.canceled`, drop its late result. */
+  /**
+   * The dealer interrupts a call: abort the handler's signal and let the handler have the last
+   * word, as the nexus client does. What it settles with is sent (see `finish`): in `kill` mode
+   * the dealer forwards it to the caller; in `killnowait` it drops it.
+   */
   onInterrupt(message: InterruptMessage): void {
     const [, request, options] = message
     const state = this.active.get(request)
-    if (!state) return
-    this.active.delete(request)
+    if (!state || state.controller.signal.aborted) return
     clearTimeout(state.timer)
     const reason = typeof options.reason === 'string' ? options.reason : ErrorUri.canceled
     const error = new WampAbortError(reason, `the invocation (interrupted by the router: ${reason})`)
     state.controller.abort(error)
     state.input.fail(error)
-    this.reply([MessageType.ERROR, MessageType.INVOCATION, request, {}, ErrorUri.canceled])
   }
 
   /** `details.timeout` passed: abort the handler and tell the caller. */
@@ -275,7 +281,7 @@ export class Callee {
 function isInvokeResult(value: unknown): value is { args?: unknown[]; kwargs?: Dict } {
   if (!isDict(value)) return false
   const { args, kwargs } = value as { args?: unknown; kwargs?: unknown }
-  return (args === undefined || Array.isArray(args)) && (kwargs === undefined || isDict(kwargs))
+  return (args == null || Array.isArray(args)) && (kwargs == null || isDict(kwargs))
 }
 
 /** A thrown value that is not an Error, as text for the caller (never throws itself). */

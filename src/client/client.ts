@@ -28,6 +28,7 @@ import type { RequestHooks, SessionPort } from './session-port.js'
 import { Subscriber } from './subscriber.js'
 import { startTimer } from './timer.js'
 import type {
+  AcknowledgedPublish,
   Args,
   CallOptions,
   ClientConfig,
@@ -193,8 +194,20 @@ export class Client {
     return this.subscriber.unsubscribeTopic(topic)
   }
 
-  /** Publishes an event. Settles at once, or on PUBLISHED/ERROR when `acknowledge` is set. */
-  publish(topic: string, args?: Args, kwargs?: Kwargs, options?: PublishOptions): Promise<void> {
+  /**
+   * Publishes an event. With `acknowledge: true` it waits for the broker and resolves with the
+   * publication ID from PUBLISHED (the `publication` subscribers see in their Event, and the key
+   * of event history), or rejects with RPCError on ERROR. Without it, it resolves with undefined
+   * once the PUBLISH is sent.
+   */
+  publish(
+    topic: string,
+    args: Args | undefined,
+    kwargs: Kwargs | undefined,
+    options: AcknowledgedPublish,
+  ): Promise<number>
+  publish(topic: string, args?: Args, kwargs?: Kwargs, options?: PublishOptions): Promise<number | undefined>
+  publish(topic: string, args?: Args, kwargs?: Kwargs, options?: PublishOptions): Promise<number | undefined> {
     return this.publisher.publish(topic, args, kwargs, options)
   }
 

@@ -6,7 +6,10 @@ export function describeMessage(message: unknown): string {
   const shown = message[0] === MessageType.AUTHENTICATE ? [message[0], '<redacted>', ...message.slice(2)] : message
   let text: string
   try {
-    text = JSON.stringify(shown, (_key, value) => (value instanceof Uint8Array ? `<${value.length} bytes>` : value))
+    text = JSON.stringify(shown, (_key, value: unknown) => {
+      if (value instanceof Uint8Array) return `<${value.length} bytes>`
+      return typeof value === 'bigint' ? `${value}n` : value
+    })
   } catch {
     text = '<unprintable>'
   }

@@ -5,8 +5,9 @@ import { isValidUri, type MatchPolicy } from '../protocol/uri.js'
 import { isDict } from '../protocol/validate.js'
 import type { Result } from './types.js'
 
-/** Builds a Result/Event payload from a message's optional Args and Kwargs. */
-export function payloadOf(args: Args | undefined, kwargs: Kwargs | undefined, details: Dict): Result {
+/** Builds a Result/Event payload from a message's optional Args (or transparent payload) and Kwargs. */
+export function payloadOf(args: Args | Uint8Array | undefined, kwargs: Kwargs | undefined, details: Dict): Result {
+  if (args instanceof Uint8Array) return { args: [], kwargs: {}, details, payload: args }
   return { args: args ?? [], kwargs: kwargs ?? {}, details }
 }
 
@@ -22,12 +23,12 @@ export function checkUri(what: string, uri: unknown, match: unknown = 'exact'): 
   }
 }
 
-/** Checks args (a list, or absent) and kwargs (a dictionary, or absent). */
+/** Checks args (a list, or absent) and kwargs (a dictionary, or absent); null counts as absent. */
 export function checkPayload(what: string, args: unknown, kwargs: unknown): void {
-  if (args !== undefined && !Array.isArray(args)) {
+  if (args != null && !Array.isArray(args)) {
     throw new InvalidArgumentError(`${what}: args must be an array, not ${typeName(args)}`)
   }
-  if (kwargs !== undefined && !isDict(kwargs)) {
+  if (kwargs != null && !isDict(kwargs)) {
     throw new InvalidArgumentError(`${what}: kwargs must be a plain object, not ${typeName(kwargs)}`)
   }
 }

@@ -8,14 +8,23 @@ import type { PublishOptions } from './types.js'
 export class Publisher {
   constructor(private readonly port: SessionPort) {}
 
-  async publish(topic: string, args?: Args, kwargs?: Kwargs, options: PublishOptions = {}): Promise<void> {
+  /** Resolves with PUBLISHED's publication ID when `acknowledge` is set, else with undefined once sent. */
+  async publish(
+    topic: string,
+    args?: Args,
+    kwargs?: Kwargs,
+    options: PublishOptions = {},
+  ): Promise<number | undefined> {
     const what = `publish to ${topic}`
     checkUri('publish', topic)
     checkPayload(what, args, kwargs)
     checkOptions(what, options)
     this.port.assertOpen(what)
     const message = withPayload([MessageType.PUBLISH, this.port.nextId(), options as Dict, topic], args, kwargs)
-    if (options.acknowledge === true) await this.port.request(message, what)
-    else this.port.send(message)
+    if (options.acknowledge !== true) {
+      this.port.send(message)
+      return undefined
+    }
+    return this.port.request(message, what, { accept: (reply) => reply[2] as number })
   }
 }

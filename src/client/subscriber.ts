@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../protocol/errors.js'
 import { MessageType } from '../protocol/message-types.js'
 import type { Dict, EventMessage } from '../protocol/messages.js'
-import { checkOptions, checkUri } from './payload.js'
+import { checkOptions, checkUri, payloadOf } from './payload.js'
 import { RevocationListeners } from './revocation.js'
 import { runHandler } from './run-handler.js'
 import type { SessionPort } from './session-port.js'
@@ -140,9 +140,7 @@ export class Subscriber {
       return
     }
     const event: Event = {
-      args: args ?? [],
-      kwargs: kwargs ?? {},
-      details,
+      ...payloadOf(args, kwargs, details),
       topic: typeof details.topic === 'string' ? details.topic : subscription.topic,
       subscription: subscriptionId,
       publication,

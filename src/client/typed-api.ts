@@ -106,7 +106,7 @@ export interface TypedClient<A extends ApiSpec> {
   publish<K extends keyof Topics<A> & string>(
     topic: K,
     ...params: PayloadParams<Topics<A>[K], PublishOptions>
-  ): Promise<void>
+  ): Promise<number | undefined>
 }
 
 /**

@@ -38,6 +38,13 @@ export interface Result {
   args: Args
   kwargs: Kwargs
   details: Dict
+  /**
+   * Autobahn's transparent payload: a peer sent one binary value in place of Arguments (E2E
+   * encryption or passthru), described by `details.enc_algo`, `enc_serializer` and `enc_key`;
+   * `args` is `[]` and `kwargs` `{}` then. The RFC's form (`ppt_*` in details, the payload as
+   * the only item of `args`) arrives in `args` as is; send transparent payloads in that form.
+   */
+  payload?: Uint8Array
 }
 
 /** An event delivered to a subscriber. */
@@ -45,6 +52,8 @@ export interface Event {
   args: Args
   kwargs: Kwargs
   details: Dict
+  /** Autobahn's transparent payload, as in Result. */
+  payload?: Uint8Array
   /** The topic the event was published to (differs from the subscription's for pattern subscriptions). */
   topic: string
   /** The router's subscription ID. */
@@ -108,7 +117,13 @@ export interface Invocation {
   details: Dict
   /** The URI that was called (differs from the registration's for pattern registrations). */
   procedure: string
-  /** Aborted when the router interrupts the call, when `details.timeout` expires, or when the session ends. */
+  /**
+   * Aborted when the router interrupts the call, when `details.timeout` expires, or when the
+   * session ends. After an INTERRUPT the handler has the last word: what it settles with is
+   * sent (a result as YIELD; `signal.reason` thrown as ERROR `wamp.error.canceled`; any other
+   * error as that error), and in `kill` mode the caller receives it. A handler that ignores
+   * the signal keeps its invocation open until it settles.
+   */
   signal: AbortSignal
   /**
    * Sends a progressive result. Throws when the caller did not ask for progress or the
@@ -148,6 +163,11 @@ export interface PublishOptions extends Dict {
   eligible_authid?: string[]
   eligible_authrole?: string[]
   disclose_me?: boolean
+}
+
+/** Publish options that ask for PUBLISHED: `publish` then resolves with the publication ID. */
+export interface AcknowledgedPublish extends PublishOptions {
+  acknowledge: true
 }
 
 /** A live subscription of one local handler. */

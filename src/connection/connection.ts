@@ -205,8 +205,11 @@ export class Connection {
     return client.call(procedure, args, kwargs, options)
   }
 
-  /** Publishes on the open session, waiting up to `waitForSession` for one while reconnecting. */
-  async publish(topic: string, args?: Args, kwargs?: Kwargs, options?: PublishOptions): Promise<void> {
+  /**
+   * Publishes on the open session, waiting up to `waitForSession` for one while reconnecting.
+   * Resolves with the publication ID when `acknowledge: true`, else with undefined once sent.
+   */
+  async publish(topic: string, args?: Args, kwargs?: Kwargs, options?: PublishOptions): Promise<number | undefined> {
     const client = await this.nextSession(`publish to ${topic}`)
     return client.publish(topic, args, kwargs, options)
   }

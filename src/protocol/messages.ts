@@ -22,10 +22,11 @@ export type SubscribeMessage = [M['SUBSCRIBE'], number, Dict, string]
 export type SubscribedMessage = [M['SUBSCRIBED'], number, number]
 export type UnsubscribeMessage = [M['UNSUBSCRIBE'], number, number]
 export type UnsubscribedMessage = [M['UNSUBSCRIBED'], number, Dict?]
-export type EventMessage = [M['EVENT'], number, number, Dict, Args?, Kwargs?]
+/** Arguments may be Autobahn's transparent payload: one binary value (then no ArgumentsKw). */
+export type EventMessage = [M['EVENT'], number, number, Dict, (Args | Uint8Array)?, Kwargs?]
 export type CallMessage = [M['CALL'], number, Dict, string, Args?, Kwargs?]
 export type CancelMessage = [M['CANCEL'], number, Dict]
-export type ResultMessage = [M['RESULT'], number, Dict, Args?, Kwargs?]
+export type ResultMessage = [M['RESULT'], number, Dict, (Args | Uint8Array)?, Kwargs?]
 export type RegisterMessage = [M['REGISTER'], number, Dict, string]
 export type RegisteredMessage = [M['REGISTERED'], number, number]
 export type UnregisterMessage = [M['UNREGISTER'], number, number]
@@ -97,11 +98,12 @@ export type ClientToRouterMessage =
 /**
  * Appends args and kwargs to a message, leaving out empty trailing payload
  * (peers must not send an empty Kwargs after Args, nor empty Args without Kwargs).
+ * A null is an absent one: `null` itself is never sent.
  */
-export function withPayload<T extends unknown[]>(message: T, args?: Args, kwargs?: Kwargs): T {
-  const hasKwargs = kwargs !== undefined && hasKeys(kwargs)
+export function withPayload<T extends unknown[]>(message: T, args?: Args | null, kwargs?: Kwargs | null): T {
+  const hasKwargs = kwargs != null && hasKeys(kwargs)
   if (hasKwargs) message.push(args ?? [], kwargs)
-  else if (args !== undefined && args.length > 0) message.push(args)
+  else if (args != null && args.length > 0) message.push(args)
   return message
 }
 

@@ -1,5 +1,7 @@
+import { ProtocolViolationError } from './errors.js'
+import { checkEventDetails } from './event-details.js'
 import { checkShape, type MessageShape, shape } from './message-shapes.js'
-import { MessageType } from './message-types.js'
+import { MessageType, messageName } from './message-types.js'
 import type { RouterToClientMessage } from './messages.js'
 
 export { isDict } from './message-shapes.js'
@@ -14,8 +16,8 @@ const fromRouter = new Map<number, MessageShape>([
   [MessageType.PUBLISHED, shape('Request:id Publication:id')],
   [MessageType.SUBSCRIBED, shape('Request:id Subscription:id')],
   [MessageType.UNSUBSCRIBED, shape('Request:id0 Details:dict', 1)],
-  [MessageType.EVENT, shape('Subscription:id Publication:id Details:dict Arguments:args ArgumentsKw:kwargs', 2)],
-  [MessageType.RESULT, shape('Request:id Details:dict Arguments:args ArgumentsKw:kwargs', 2)],
+  [MessageType.EVENT, shape('Subscription:id Publication:id Details:dict Arguments:payload ArgumentsKw:kwargs', 2)],
+  [MessageType.RESULT, shape('Request:id Details:dict Arguments:payload ArgumentsKw:kwargs', 2)],
   [MessageType.REGISTERED, shape('Request:id Registration:id')],
   [MessageType.UNREGISTERED, shape('Request:id0 Details:dict', 1)],
   [MessageType.INVOCATION, shape('Request:id Registration:id Details:dict Arguments:args ArgumentsKw:kwargs', 2)],
@@ -27,5 +29,15 @@ const fromRouter = new Map<number, MessageShape>([
  * Throws ProtocolViolationError naming the first problem.
  */
 export function validateInbound(message: unknown): RouterToClientMessage {
-  return checkShape<RouterToClientMessage>(message, fromRouter, 'client')
+  const checked = checkShape<RouterToClientMessage>(message, fromRouter, 'client')
+  const type = checked[0]
+  if (type === MessageType.EVENT) checkEventDetails(checked[3])
+  // Bytes as Arguments (a transparent payload) stand alone: an ArgumentsKw after them is malformed.
+  if (
+    (type === MessageType.EVENT || type === MessageType.RESULT) &&
+    checked[checked.length - 2] instanceof Uint8Array
+  ) {
+    throw new ProtocolViolationError(`${messageName(type)}: a transparent payload comes without ArgumentsKw`)
+  }
+  return checked
 }

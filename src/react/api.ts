@@ -94,7 +94,7 @@ export interface TypedHooks<A extends ApiSpec> {
   usePublish<K extends keyof Topics<A> & string>(
     topic: K,
     options?: PublishOptions,
-  ): (...params: PayloadParams<Topics<A>[K], PublishOptions>) => Promise<void>
+  ): (...params: PayloadParams<Topics<A>[K], PublishOptions>) => Promise<number | undefined>
   /** The plain client typed by the same map (see `typedClient`). */
   client: typeof typedClient<A>
 }

@@ -4,7 +4,7 @@ import { useConnection } from './context.js'
 import { useLatest } from './use-latest.js'
 
 /** Publishes to `topic`; rejects when the session is not open (nothing is queued). */
-export type PublishFunction = (args?: Args, kwargs?: Kwargs, options?: PublishOptions) => Promise<void>
+export type PublishFunction = (args?: Args, kwargs?: Kwargs, options?: PublishOptions) => Promise<number | undefined>
 
 /**
  * A stable function that publishes to `topic` on the current session.

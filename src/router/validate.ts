@@ -2,6 +2,7 @@ import { ProtocolViolationError } from '../protocol/errors.js'
 import { checkShape, type MessageShape, shape } from '../protocol/message-shapes.js'
 import { MessageType, messageName } from '../protocol/message-types.js'
 import type { ClientToRouterMessage } from '../protocol/messages.js'
+import { MAX_NESTING, nestsTooDeep } from '../protocol/nesting.js'
 
 /** Shapes of the messages a router accepts from a client. */
 const inbound = new Map<number, MessageShape>([
@@ -26,6 +27,8 @@ const inbound = new Map<number, MessageShape>([
  */
 export function validateClientMessage(message: unknown): ClientToRouterMessage {
   const checked = checkShape<ClientToRouterMessage>(message, inbound, 'router')
+  // Deeper than any peer could be sent (JSON decodes any depth): refused, never acknowledged and dropped.
+  if (nestsTooDeep(checked)) throw new ProtocolViolationError(`a message may nest at most ${MAX_NESTING} levels`)
   const code = checked[0]
   if (code === MessageType.ERROR && checked[1] !== MessageType.INVOCATION) {
     throw new ProtocolViolationError(

@@ -1,6 +1,9 @@
 import { SerializationError } from '../protocol/errors.js'
+import { MAX_NESTING } from '../protocol/nesting.js'
+import { isSendableBigInt } from './json-bigint.js'
 
-const MAX_DEPTH = 256
+/** A field of the message (walk depth 0) is level 2: a container at depth MAX_DEPTH would be one level too deep. */
+const MAX_DEPTH = MAX_NESTING - 1
 
 /** Found by inspectPayload: bytes (JSON must rewrite them). */
 export const HAS_BYTES = 1
@@ -8,6 +11,8 @@ export const HAS_BYTES = 1
 export const HAS_WIDE_INTEGERS = 2
 /** Found by inspectPayload for JSON: an object with a `toJSON` method (a Date…), which JSON replaces by its result. */
 export const HAS_TO_JSON = 4
+/** Found by inspectPayload: BigInts, or integral numbers beyond ±2^53 (JSON must write both its own way). */
+export const HAS_BIG_INTEGERS = 8
 
 /** What `walk` returns for a value that cannot be sent, when it is not asked to say where. */
 const UNSENDABLE = -1
@@ -31,9 +36,14 @@ function walk(value: unknown, path: string | undefined, forJson: boolean, depth:
       return 0
     case 'number':
       if (!Number.isFinite(value)) return fail(path, `is ${value}, which WAMP cannot carry`)
-      return isWideInteger(value) ? HAS_WIDE_INTEGERS : 0
+      if (isWideInteger(value)) return HAS_WIDE_INTEGERS
+      // JSON writes it as a float (exponent form), or it would come back as an exact BigInt.
+      return Math.abs(value) > 2 ** 53 && Number.isInteger(value) ? HAS_BIG_INTEGERS : 0
     case 'bigint':
-      return forJson ? fail(path, 'is a BigInt, which JSON cannot carry; use a number or msgpack') : 0
+      // Peers parse int64 and uint64; beyond that a Go peer could not read the number.
+      return isSendableBigInt(value)
+        ? HAS_BIG_INTEGERS
+        : fail(path, 'is a BigInt beyond 64 bits, which WAMP peers cannot carry')
     case 'function':
     case 'symbol':
       return fail(path, `is a ${typeof value}, which cannot be serialized`)

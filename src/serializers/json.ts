@@ -1,6 +1,7 @@
 import { SerializationError } from '../protocol/errors.js'
 import { fromBase64, toBase64 } from './base64.js'
-import { HAS_BYTES, HAS_TO_JSON, inspectMessage, mapLeaves } from './inspect.js'
+import { HAS_BIG_INTEGERS, HAS_BYTES, HAS_TO_JSON, inspectMessage, mapLeaves } from './inspect.js'
+import { parseWithBigInts, stringifyWithBigInts } from './json-bigint.js'
 import type { Serializer } from './serializer.js'
 
 /**
@@ -8,6 +9,7 @@ import type { Serializer } from './serializer.js'
  * character followed by the bytes in base64, and such strings decode back to bytes.
  * An object with a `toJSON` method (a Date, …) travels as what `toJSON` returns, as with
  * JSON.stringify (a Date becomes its ISO string), whether or not the message carries bytes.
+ * Integers beyond ±2^53 decode as BigInt; a BigInt (within int64/uint64) encodes as its exact digits.
  */
 export const jsonSerializer: Serializer = {
   name: 'json',
@@ -15,7 +17,7 @@ export const jsonSerializer: Serializer = {
   rawSocketCode: 1,
   binary: false,
   encode(message) {
-    let value = message
+    let value: unknown[] = message as unknown[]
     let flags = inspectMessage(message, true)
     try {
       if (flags & HAS_TO_JSON) {
@@ -23,7 +25,8 @@ export const jsonSerializer: Serializer = {
         value = resolveToJson(message, '') as unknown[]
         flags = inspectMessage(value, true)
       }
-      return JSON.stringify(flags & HAS_BYTES ? mapLeaves(value, bytesToString) : value)
+      const plain = flags & HAS_BYTES ? mapLeaves(value, bytesToString) : value
+      return flags & HAS_BIG_INTEGERS ? stringifyWithBigInts(plain) : JSON.stringify(plain)
     } catch (error) {
       if (error instanceof SerializationError) throw error
       throw new SerializationError(`the message cannot be encoded as JSON: ${(error as Error).message}`, {
@@ -33,7 +36,7 @@ export const jsonSerializer: Serializer = {
   },
   decode(data) {
     const text = typeof data === 'string' ? data : new TextDecoder().decode(data)
-    const value: unknown = JSON.parse(text)
+    const value: unknown = parseWithBigInts(text)
     // Only a payload with an escaped NUL can hold bytes; skip the walk otherwise.
     return text.includes('\\u0000') ? stringsToBytes(value) : value
   },

@@ -4,10 +4,12 @@
  * Any other extension type is refused on decode.
  */
 
-/** Nesting deeper than this is refused on encode: inspect.ts's limit (the message is level 0, its fields level 1). */
-const MAX_ENCODE_DEPTH = 256
-/** Nesting deeper than this is refused on decode, well before the call stack runs out. */
-const MAX_DECODE_DEPTH = 1000
+import { MAX_NESTING } from '../protocol/nesting.js'
+
+/** A container deeper than this is refused on encode (the message is depth 0): MAX_NESTING levels in all. */
+const MAX_ENCODE_DEPTH = MAX_NESTING - 1
+/** A container at this depth is refused on decode (the message is depth 0): MAX_NESTING levels in all. */
+const MAX_DECODE_DEPTH = MAX_NESTING
 /** The encode buffer keeps up to this size between messages; a larger one is dropped after use. */
 const KEEP_BYTES = 1 << 20
 const TWO_32 = 2 ** 32
@@ -29,7 +31,7 @@ let at = 0
  * the timestamp extension; `undefined` as nil; other objects as maps of their own enumerable keys.
  * @throws Error naming the value it cannot encode (function, symbol, non-finite number, Map,
  *   Set, Promise, ArrayBuffer, typed arrays other than Uint8Array, BigInt beyond 64 bits,
- *   invalid Date, nesting deeper than 256).
+ *   invalid Date, nesting deeper than MAX_NESTING).
  */
 export function encodeMsgPack(value: unknown): Uint8Array {
   // A getter that encodes again writes after this message and hands the space back: no state to save.
@@ -118,7 +120,7 @@ function write(value: unknown, depth: number) {
         at += n
         return
       }
-      if (depth > MAX_ENCODE_DEPTH) refuse('a value nested deeper than 256 levels (or circular)')
+      if (depth > MAX_ENCODE_DEPTH) refuse(`a value nested deeper than ${MAX_NESTING} levels (or circular)`)
       if (Array.isArray(value)) {
         const n = value.length
         header(n, 0x90, 16, 0xdb)
@@ -236,12 +238,12 @@ const scratchView = new DataView(scratch.buffer)
 
 /**
  * Decodes one MessagePack value that fills the whole of `data` (a Uint8Array, Buffer or other
- * view, or an ArrayBuffer). Integers come back as numbers (64-bit ones beyond 2^53 rounded),
+ * view, or an ArrayBuffer). Integers come back as numbers, those beyond ±2^53 as exact BigInts,
  * bin as plain Uint8Array copies, maps as plain objects with string keys (number keys become
  * their decimal text), the timestamp extension as Date.
  * @throws Error on truncated or malformed data, bytes after the value, a key that is neither
  *   string nor number or is `__proto__`, an extension type other than the timestamp, or
- *   nesting deeper than 1000 levels.
+ *   nesting deeper than MAX_NESTING (1023) levels.
  */
 export function decodeMsgPack(data: ArrayBufferView | ArrayBuffer): unknown {
   // A Buffer is a view into a shared pool: respect its offset, and hand out plain Uint8Arrays.
@@ -268,7 +270,7 @@ function take(n: number): number {
   return start
 }
 
-/** A big-endian integer of `width` (1, 2, 4 or 8) bytes; 64-bit ones beyond 2^53 are rounded, never BigInt. */
+/** A big-endian integer of `width` (1, 2, 4 or 8) bytes; 8-byte ones beyond 2^53 are rounded (lengths, timestamps). */
 function readInt(width: number, signed?: boolean): number {
   // As high * 2^32 + low: one rounding, the value @msgpack/msgpack gave.
   if (width > 4) return readInt(4, signed) * TWO_32 + readInt(4)
@@ -276,6 +278,17 @@ function readInt(width: number, signed?: boolean): number {
   let value = 0
   for (let i = start; i < pos; i++) value = value * 256 + input[i]!
   return signed && value >= 2 ** (width * 8 - 1) ? value - 2 ** (width * 8) : value
+}
+
+/** An int64/uint64: a number within ±2^53 (IDs are, and stay fast), else an exact BigInt. */
+function readInt64(signed: boolean): number | bigint {
+  const high = readInt(4, signed)
+  const low = readInt(4)
+  // |high| below 2^21 (or ±2^21 with low 0 above): the value is within ±2^53, exact as a number.
+  if (high >= 0 ? high < 0x200000 || (high === 0x200000 && low === 0) : high >= -0x200000) {
+    return high * TWO_32 + low
+  }
+  return (BigInt(high) << 32n) + BigInt(low)
 }
 
 function read(depth: number): unknown {
@@ -300,6 +313,7 @@ function read(depth: number): unknown {
     for (let i = 0; i < width; i++) scratch[i] = input[start + i]!
     return width === 4 ? scratchView.getFloat32(0) : scratchView.getFloat64(0)
   }
+  if (byte === 0xcf || byte === 0xd3) return readInt64(byte === 0xd3)
   if (byte < 0xd0) return readInt(1 << (byte - 0xcc))
   if (byte < 0xd4) return readInt(1 << (byte - 0xd0), true)
   if (byte < 0xd9) return readExt(1 << (byte - 0xd4))
@@ -337,7 +351,7 @@ function readString(n: number): string {
 /** Refuses a container whose count cannot fit the bytes left (each item takes `itemSize`+) or that nests too deep. */
 function checkContainer(n: number, itemSize: number, depth: number): void {
   if (n * itemSize > input.length - pos) take(n * itemSize)
-  if (depth >= MAX_DECODE_DEPTH) throw new Error('MsgPack data nested deeper than 1000 levels')
+  if (depth >= MAX_DECODE_DEPTH) throw new Error(`MsgPack data nested deeper than ${MAX_NESTING} levels`)
 }
 
 function readArray(n: number, depth: number): unknown[] {

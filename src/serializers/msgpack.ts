@@ -5,7 +5,8 @@ import type { Serializer } from './serializer.js'
 
 /**
  * MessagePack (spec v5: str and bin are distinct; bytes are Uint8Array). IDs and other integers
- * within ±2^53 go out as MsgPack ints and come back as numbers, never BigInt.
+ * within ±2^53 go out as MsgPack ints and come back as numbers; int64/uint64 values beyond ±2^53
+ * come back as exact BigInts, and a BigInt goes out as int64/uint64.
  */
 export const msgpackSerializer: Serializer = {
   name: 'msgpack',

@@ -54,21 +54,30 @@ describe('session behaviour against a scripted router', () => {
     expect(client.isOpen).toBe(true)
   })
 
-  it('INTERRUPT aborts the handler signal with the reason, answers canceled, and drops the late result', async () => {
+  it('INTERRUPT aborts the handler signal with the reason; the handler has the last word', async () => {
     const { client, router } = await joinedClient()
     const registering = client.register('a.b', async (inv) => {
       await new Promise((resolve) => inv.signal.addEventListener('abort', resolve))
-      return { args: ['too late'] }
+      expect(() => inv.progress(['after'])).toThrow(/interrupted/)
+      if (inv.args[0] === 'result') return { args: ['partial'] }
+      if (inv.args[0] === 'reason') throw inv.signal.reason
+      throw new RPCError('com.example.cleanup_failed', ['disk'])
     })
     await router.nextSent(64)
     router.deliver(65, 1, 5)
     await registering
-    router.deliver(68, 10, 5, {}, [])
-    router.deliver(69, 10, { mode: 'killnowait', reason: 'wamp.error.canceled' })
-    const error = await router.nextSent(8)
-    expect(error).toEqual([8, 68, 10, {}, 'wamp.error.canceled'])
+    router.deliver(68, 10, 5, { receive_progress: true }, ['result'])
+    router.deliver(68, 11, 5, {}, ['reason'])
+    router.deliver(68, 12, 5, {}, ['other'])
+    expect(client.stats.activeInvocations).toBe(3)
+    for (const id of [10, 11, 12]) router.deliver(69, id, { mode: 'kill', reason: 'wamp.error.canceled' })
+    router.deliver(69, 10, { mode: 'kill' }) // repeated: ignored
     await new Promise((r) => setTimeout(r, 10))
-    expect(router.sentOfType(70)).toEqual([])
+    expect(router.sent.filter((m) => m[0] === 70 || m[0] === 8)).toEqual([
+      [70, 10, {}, ['partial']],
+      [8, 68, 11, {}, 'wamp.error.canceled'],
+      [8, 68, 12, {}, 'com.example.cleanup_failed', ['disk']],
+    ])
     expect(client.stats.activeInvocations).toBe(0)
   })
 

@@ -6,7 +6,7 @@
 import fc from 'fast-check'
 
 /** Field kinds of the messages a router may send to a client. */
-type Field = 'id' | 'id0' | 'int' | 'dict' | 'string' | 'list'
+type Field = 'id' | 'id0' | 'int' | 'dict' | 'string' | 'list' | 'kwargs'
 
 interface Layout {
   fields: Field[]
@@ -19,18 +19,18 @@ const MAX_ID = 2 ** 53
 /** Router → client messages: [type, ...fields]. */
 export const LAYOUTS: Record<number, Layout> = {
   2: { fields: ['id', 'dict'], optional: 0 }, // WELCOME
-  3: { fields: ['dict', 'string', 'list', 'dict'], optional: 2 }, // ABORT
+  3: { fields: ['dict', 'string', 'list', 'kwargs'], optional: 2 }, // ABORT
   4: { fields: ['string', 'dict'], optional: 0 }, // CHALLENGE
   6: { fields: ['dict', 'string'], optional: 0 }, // GOODBYE
-  8: { fields: ['int', 'id', 'dict', 'string', 'list', 'dict'], optional: 2 }, // ERROR
+  8: { fields: ['int', 'id', 'dict', 'string', 'list', 'kwargs'], optional: 2 }, // ERROR
   17: { fields: ['id', 'id'], optional: 0 }, // PUBLISHED
   33: { fields: ['id', 'id'], optional: 0 }, // SUBSCRIBED
   35: { fields: ['id0', 'dict'], optional: 1 }, // UNSUBSCRIBED (request 0 + details: revocation)
-  36: { fields: ['id', 'id', 'dict', 'list', 'dict'], optional: 2 }, // EVENT
-  50: { fields: ['id', 'dict', 'list', 'dict'], optional: 2 }, // RESULT
+  36: { fields: ['id', 'id', 'dict', 'list', 'kwargs'], optional: 2 }, // EVENT
+  50: { fields: ['id', 'dict', 'list', 'kwargs'], optional: 2 }, // RESULT
   65: { fields: ['id', 'id'], optional: 0 }, // REGISTERED
   67: { fields: ['id0', 'dict'], optional: 1 }, // UNREGISTERED
-  68: { fields: ['id', 'id', 'dict', 'list', 'dict'], optional: 2 }, // INVOCATION
+  68: { fields: ['id', 'id', 'dict', 'list', 'kwargs'], optional: 2 }, // INVOCATION
   69: { fields: ['id', 'dict'], optional: 0 }, // INTERRUPT
 }
 
@@ -48,7 +48,9 @@ const fieldOk: Record<Field, (v: unknown) => boolean> = {
   int: (v) => typeof v === 'number' && Number.isInteger(v),
   dict: isDict,
   string: (v) => typeof v === 'string',
-  list: Array.isArray,
+  // A null Arguments/ArgumentsKw is an absent one (issue 16: the nexus Go client sends it).
+  list: (v) => v === null || Array.isArray(v),
+  kwargs: (v) => v === null || isDict(v),
 }
 
 /** True when `frame` is a well-formed router → client message. */
@@ -58,7 +60,38 @@ export function wellFormed(frame: unknown): frame is unknown[] {
   if (!layout) return false
   const count = frame.length - 1
   if (count > layout.fields.length || count < layout.fields.length - layout.optional) return false
-  return layout.fields.slice(0, count).every((field, i) => fieldOk[field](frame[i + 1]))
+  const fieldsOk = layout.fields.slice(0, count).every((field, i) => {
+    const value = frame[i + 1]
+    // EVENT and RESULT may carry Autobahn's transparent payload: bytes as the last field, in place of Arguments.
+    if (field === 'list' && (frame[0] === 36 || frame[0] === 50) && value instanceof Uint8Array) return i + 1 === count
+    return fieldOk[field](value)
+  })
+  return fieldsOk && (frame[0] !== 36 || eventDetailsOk(frame[3] as Record<string, unknown>))
+}
+
+/** Standard EVENT.Details fields must have their spec types (wamp-proto testsuite, event.json). */
+const EVENT_DETAIL_TYPES: Record<string, (v: unknown) => boolean> = {
+  publisher: isId,
+  publisher_authid: (v) => typeof v === 'string',
+  publisher_authrole: (v) => typeof v === 'string',
+  topic: (v) => typeof v === 'string',
+  retained: (v) => typeof v === 'boolean',
+  transaction_hash: (v) => typeof v === 'string',
+  x_acknowledged_delivery: (v) => typeof v === 'boolean',
+  forward_for: (v) => Array.isArray(v) && v.every(isDict),
+  enc_algo: (v) => ['null', 'cryptobox', 'mqtt', 'xbr'].includes(v as string),
+  enc_serializer: (v) => ['null', 'json', 'msgpack', 'cbor', 'ubjson', 'opaque', 'flatbuffers'].includes(v as string),
+  enc_key: (v) => typeof v === 'string',
+  ppt_scheme: (v) => typeof v === 'string',
+  ppt_serializer: (v) => typeof v === 'string',
+  ppt_cipher: (v) => typeof v === 'string',
+  ppt_keyid: (v) => typeof v === 'string',
+}
+
+function eventDetailsOk(details: Record<string, unknown>): boolean {
+  return Object.keys(details).every(
+    (key) => !Object.hasOwn(EVENT_DETAIL_TYPES, key) || EVENT_DETAIL_TYPES[key]!(details[key]),
+  )
 }
 
 /**
@@ -198,6 +231,7 @@ const fieldArb: Record<Field, fc.Arbitrary<unknown>> = {
   dict: fc.oneof({ weight: 15, arbitrary: dict }, { weight: 1, arbitrary: value }),
   string: fc.oneof({ weight: 15, arbitrary: uri }, { weight: 1, arbitrary: value }),
   list: fc.oneof({ weight: 15, arbitrary: fc.array(value, { maxLength: 3 }) }, { weight: 1, arbitrary: value }),
+  kwargs: fc.oneof({ weight: 15, arbitrary: dict }, { weight: 1, arbitrary: value }),
 }
 
 /** A message of a type routers send, with fields mostly of the right kind. */

@@ -96,7 +96,10 @@ describe('call canceling', () => {
     let signal: AbortSignal | undefined
     await callee.register('test.slow', (invocation) => {
       signal = invocation.signal
-      return new Promise(() => {})
+      // In kill mode the handler has the last word: the caller waits until it settles.
+      return new Promise((_resolve, reject) =>
+        invocation.signal.addEventListener('abort', () => reject(signal?.reason)),
+      )
     })
     for (const cancelMode of ['kill', 'killnowait'] as const) {
       const controller = new AbortController()

@@ -112,6 +112,24 @@ describe('listenWebSocket', () => {
     expect(overJson.isOpen).toBe(true)
   })
 
+  it('a PUBLISH nested deeper than any peer could be sent is refused (ABORT), never acknowledged and dropped', async () => {
+    const { router, listener } = await serve()
+    const subscriber = await join(router)
+    const events: unknown[] = []
+    await subscriber.subscribe('test.deep', (e) => void events.push(e))
+    const raw = rawSocket(listener.url, ['wamp.2.json'])
+    await raw.opened
+    raw.socket.send(JSON.stringify([1, 'realm1', { roles: allRoles }]))
+    expect(JSON.parse(String((await raw.frame(0))?.data))[0]).toBe(2)
+    // 1024 levels: one more than MAX_NESTING (what nexus accepts).
+    raw.socket.send(`[16,1,{"acknowledge":true},"test.deep",[${'['.repeat(1022)}1${']'.repeat(1022)}]]`)
+    const abort = JSON.parse(String((await raw.frame(1))?.data)) as unknown[]
+    expect(abort.slice(0, 1)).toEqual([3])
+    expect(abort[2]).toBe('wamp.error.protocol_violation')
+    await sleep(20)
+    expect(events).toEqual([])
+  })
+
   it('close() drops every connection at once; the port can be served again', async () => {
     const { router, listener } = await serve()
     const client = await connect(listener.url, { realm: 'realm1', logger: quietClient })

@@ -121,7 +121,7 @@ describe('JSON binary rule: bytes travel as "\\u0000" + base64', () => {
 })
 
 describe('JSON encoding errors name the offending value', () => {
-  it.each([...unencodable, ['a BigInt', 'args[0]', [48, 1, {}, 'p', [1n]]] as const])(
+  it.each([...unencodable, ['a BigInt beyond 64 bits', 'args[0]', [48, 1, {}, 'p', [2n ** 64n]]] as const])(
     'rejects %s, naming %s',
     (_, path, message) => {
       const error = thrown(() => json.encode(message))

@@ -22,8 +22,21 @@ const oracleEncode = (value: unknown) =>
   oracleEncoder.encode(
     mapLeaves(value, (leaf) => (typeof leaf === 'number' && isWideInteger(leaf) ? BigInt(leaf) : leaf)),
   )
-const oracleDecoder = new Decoder({ useBigInt64: false })
-const oracleDecode = (bytes: Uint8Array) => oracleDecoder.decode(bytes)
+const oracleDecoder = new Decoder({ useBigInt64: true })
+/** @msgpack/msgpack's reading, with 64-bit integers within ±2^53 as numbers (ours: BigInt only beyond). */
+const oracleDecode = (bytes: Uint8Array) => smallBigIntsAsNumbers(oracleDecoder.decode(bytes))
+function smallBigIntsAsNumbers(value: unknown): unknown {
+  if (typeof value === 'bigint') return value >= -(2n ** 53n) && value <= 2n ** 53n ? Number(value) : value
+  if (Array.isArray(value)) return value.map(smallBigIntsAsNumbers)
+  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {}
+    for (const [key, item] of Object.entries(value)) {
+      Object.defineProperty(out, key, { value: smallBigIntsAsNumbers(item), enumerable: true, writable: true })
+    }
+    return out
+  }
+  return value
+}
 
 describe('MsgPack codec: integers', () => {
   it.each([
@@ -82,13 +95,16 @@ describe('MsgPack codec: integers', () => {
     ['d07f', 127],
     ['d17fff', 32767],
     ['d27fffffff', 2 ** 31 - 1],
-    ['d37fffffffffffffff', 2 ** 63],
-    ['d38000000000000000', -(2 ** 63)],
-    ['cfffffffffffffffff', 2 ** 64],
-    // Beyond 2^53, rounded the way @msgpack/msgpack does (high * 2^32 + low): a number, never a BigInt.
-    ['cf0020000000000001', 2 ** 53],
-    ['cf0020000000000003', 2 ** 53 + 4],
-  ])('decodes %s as %d', (bytes, value) => {
+    ['cf0020000000000000', 2 ** 53],
+    ['d3ffe0000000000000', -(2 ** 53)],
+    // Beyond ±2^53: exact BigInts (issue 16), never rounded.
+    ['d37fffffffffffffff', 2n ** 63n - 1n],
+    ['d38000000000000000', -(2n ** 63n)],
+    ['d3ffdfffffffffffff', -(2n ** 53n) - 1n],
+    ['cfffffffffffffffff', 2n ** 64n - 1n],
+    ['cf0020000000000001', 2n ** 53n + 1n],
+    ['cf0020000000000003', 2n ** 53n + 3n],
+  ])('decodes %s as %s', (bytes, value) => {
     expect(unhex(bytes)).toBe(value)
     expect(unhex(bytes)).toBe(oracleDecode(fromHex(bytes)))
   })
@@ -106,7 +122,7 @@ describe('MsgPack codec: integers', () => {
     expect(() => encode([value])).toThrow(`the BigInt ${value} (beyond 64 bits) cannot be encoded`)
     const error = thrown(() => msgpack.encode([70, 1, {}, [value]]))
     expect(error).toBeInstanceOf(SerializationError)
-    expect(error.message).toMatch(/^the message cannot be encoded as MsgPack: the BigInt -?\d+ \(beyond 64 bits\)/)
+    expect(error.message).toMatch(/^args\[0\] is a BigInt beyond 64 bits/)
   })
 })
 
@@ -337,10 +353,10 @@ describe('MsgPack codec: nesting on encode', () => {
   const nested = (levels: number): unknown => (levels === 0 ? 'leaf' : [nested(levels - 1)])
 
   it('encodes a payload nested as deep as inspectMessage allows, and refuses one level more naming where', () => {
-    // inspectMessage refuses an array at payload depth 256: args[0] is depth 0.
-    const deepest = [70, 1, {}, [nested(255)]]
+    // MAX_NESTING: 1023 levels in all; the message is level 1 and its args level 2.
+    const deepest = [70, 1, {}, [nested(1021)]]
     expect(unhex(toHex(msgpack.encode(deepest)))).toEqual(deepest)
-    const error = thrown(() => msgpack.encode([70, 1, {}, [nested(256)]]))
+    const error = thrown(() => msgpack.encode([70, 1, {}, [nested(1022)]]))
     expect(error).toBeInstanceOf(SerializationError)
     expect(error.message).toMatch(/^args\[0\](\[0\])+ is nested too deeply/)
   })
@@ -377,10 +393,10 @@ describe('MsgPack codec: malformed input', () => {
     expect(() => unhex('c6ffffffff 61')).toThrow(/^truncated/)
   })
 
-  it('reads 1000 levels of nesting and refuses more', () => {
+  it('reads 1023 levels of nesting (what the nexus router accepts) and refuses more', () => {
     const deep = (levels: number) => new Uint8Array([...new Uint8Array(levels).fill(0x91), 0xc0])
-    expect(() => decode(deep(1000))).not.toThrow()
-    expect(() => decode(deep(1001))).toThrow('MsgPack data nested deeper than 1000 levels')
+    expect(() => decode(deep(1023))).not.toThrow()
+    expect(() => decode(deep(1024))).toThrow('MsgPack data nested deeper than 1023 levels')
     expect(() => decode(new Uint8Array(100_000).fill(0x81))).toThrow(/nested deeper|truncated/)
   })
 
@@ -453,8 +469,8 @@ const value: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
   ),
 })).value
 
-/** The value as it comes back: 64-bit integers beyond 2^53 are numbers. */
-const numbers = (v: unknown) => mapLeaves(v, (leaf) => (typeof leaf === 'bigint' ? Number(leaf) : leaf))
+/** The value as it comes back: 64-bit integers within ±2^53 are numbers. */
+const numbers = smallBigIntsAsNumbers
 
 describe('MsgPack codec against @msgpack/msgpack', () => {
   it('writes the very bytes the serializer wrote before (smallest forms; wide integers as ints)', () => {
