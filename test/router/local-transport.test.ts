@@ -38,7 +38,7 @@ describe('copy semantics', () => {
     expect(got.map((args) => args[0]).sort()).toEqual([[0], [0, 1]])
   })
 
-  it('values arrive as the serialization delivers them: JSON turns a Date into its ISO string and refuses BigInt', async () => {
+  it('values arrive as the serialization delivers them: JSON turns a Date into its ISO string, carries 64-bit BigInts exactly, refuses wider ones', async () => {
     const router = testRouter()
     const callee = await join(router)
     const caller = await join(router)
@@ -49,16 +49,18 @@ describe('copy semantics', () => {
     expect(args[0]).not.toBe(bytes)
     expect([...(args[0] as Uint8Array)]).toEqual([1, 2, 3])
     expect(args[1]).toBe('1970-01-01T00:00:00.000Z')
-    await expect(caller.call('test.values', [2n ** 60n])).rejects.toThrow(/BigInt/)
+    // Within ±2^53 a BigInt arrives as the number JSON reads; beyond, exactly, as a BigInt (issue 16).
+    expect((await caller.call('test.values', [2n ** 60n + 1n, 5n])).args).toEqual([2n ** 60n + 1n, 5])
+    await expect(caller.call('test.values', [2n ** 70n])).rejects.toThrow(/BigInt beyond 64 bits/)
   })
 
-  it('over MsgPack, a Date is carried and a BigInt arrives as the (rounded) number MsgPack decodes', async () => {
+  it('over MsgPack, a Date is carried and a 64-bit BigInt arrives exactly', async () => {
     const router = testRouter()
     const callee = await join(router, { serialization: 'msgpack' })
     const caller = await join(router, { serialization: 'msgpack' })
     await callee.register('test.values', ({ args }) => ({ args }))
-    const { args } = await caller.call('test.values', [2n ** 60n, new Date(0)])
-    expect(args[0]).toBe(2 ** 60)
+    const { args } = await caller.call('test.values', [2n ** 60n + 1n, new Date(0)])
+    expect(args[0]).toBe(2n ** 60n + 1n)
     expect(args[1]).toEqual(new Date(0))
   })
 
