@@ -11,6 +11,7 @@ const storybook = inject('storybookUrl')
 let browser: Awaited<ReturnType<typeof launchChromium>>
 let watched: WatchedPage
 let page: Page
+const shots = mkdtempSync(join(tmpdir(), 'rw-dashboard-'))
 beforeAll(async () => {
   browser = await launchChromium()
   watched = await watchedPage(browser)
@@ -49,9 +50,8 @@ const inside = (inner: Box, outer: Box) =>
 
 describe('the dashboard story', () => {
   it('is laid out: the chat log inside its card above its input, nothing overflowing or clipped', async () => {
-    const shot = join(mkdtempSync(join(tmpdir(), 'rw-dashboard-')), 'dashboard.png')
-    await page.screenshot({ path: shot, fullPage: true })
-    console.log(`dashboard screenshot: ${shot}`)
+    await page.screenshot({ path: join(shots, 'dashboard.png'), fullPage: true })
+    console.log(`dashboard screenshots (settled, during the outage): ${shots}`)
 
     const card = await box('[data-testid="chat-card"]')
     const log = await box('[data-testid="chat-log"]')
@@ -105,6 +105,7 @@ describe('the dashboard story', () => {
         .first()
         .evaluate((e) => e.closest('.rw-stale') !== null),
     ).toBe(true)
+    await page.screenshot({ path: join(shots, 'dashboard-outage.png'), fullPage: true })
     await status.filter({ hasText: 'open' }).waitFor({ timeout: 12_000 })
     // Everything comes back by itself: the tickers are live again and the search answers.
     await page.getByTestId('ticker-status').nth(1).filter({ hasText: 'active' }).waitFor({ timeout: 5000 })

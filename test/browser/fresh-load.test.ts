@@ -29,7 +29,7 @@ async function expectCleanLoad(url: string, demos: number, shot: string): Promis
     await page.goto(url)
     await waitForOpenDemos(page, demos)
     // Long enough for every story's first call (the quick search answers in 100 ms) to come back.
-    await page.waitForTimeout(1200)
+    await page.waitForTimeout(800)
     await waitForOpenDemos(page, demos, 1000)
     expect(await shownErrors(page)).toEqual([])
     expect(problems).toEqual([])

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { type Client, connect } from '../../src/client/index.js'
 import { launchChromium } from './chromium.js'
-import { storyUrl, waitForOpenDemos, watchedPage } from './pages.js'
+import { shownErrors, storyUrl, waitForOpenDemos, watchedPage } from './pages.js'
 
 const storybook = inject('storybookUrl')
 
@@ -134,6 +134,20 @@ describe('hooks in the page against a real router over a real WebSocket (nexus u
     await page.waitForFunction(
       () => Number(document.querySelector('[data-testid="ticker-count"]')?.getAttribute('data-count')) >= 5,
     )
+    expect(page.problems).toEqual([])
+    await page.close()
+  })
+
+  it('"Drop the connection for 3 s" on the real router: reconnecting, then open, and the backend answers again', async () => {
+    const page = await openStory('hooks-usecall--quick-search', `&wampUrl=${encodeURIComponent(url)}`)
+    await page.getByTestId('call-status').filter({ hasText: 'success' }).waitFor()
+    await page.getByRole('button', { name: /^Drop the connection/ }).click()
+    await page.getByTestId('session').filter({ hasText: 'reconnecting' }).waitFor({ timeout: 2000 })
+    await waitForOpenDemos(page, 1, 12_000)
+    // The provider re-calls on the new session; the backend's registration came back first.
+    await page.waitForTimeout(1000)
+    expect(await page.getByTestId('call-status').textContent()).toBe('success')
+    expect(await shownErrors(page)).toEqual([])
     expect(page.problems).toEqual([])
     await page.close()
   })
