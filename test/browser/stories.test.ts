@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { type Client, connect } from '../../src/client/index.js'
+import { createRouter, listenWebSocket } from '../../src/router/index.js'
 import { launchChromium } from './chromium.js'
 import { shownErrors, storyUrl, waitForOpenDemos, watchedPage } from './pages.js'
 
@@ -158,5 +159,29 @@ describe('hooks in the page against a real router over a real WebSocket (nexus u
     expect(await page.getByTestId('call-data').textContent()).toContain('Amsterdam')
     expect(page.problems).toEqual([])
     await page.close()
+  })
+})
+
+describe('a real router that starts after the page', () => {
+  it('the demo backend shows its retries, then registers, and the story runs', async () => {
+    // A port that is free now: nothing answers there until the router below listens on it.
+    const probe = await listenWebSocket(createRouter({ realms: { realm1: {} } }), { host: '127.0.0.1' })
+    const { port, url } = probe
+    await probe.close()
+    const { page } = await watchedPage(browser)
+    await page.goto(storyUrl(storybook, 'hooks-usecall--quick-search', `&wampUrl=${encodeURIComponent(url)}`))
+    const waiting = page.locator('.rw-card').filter({ hasText: 'Starting the demo backend' })
+    await waiting.filter({ hasText: /attempt [2-9]/ }).waitFor({ timeout: 5000 })
+    expect(await waiting.textContent()).toContain('The router is not answering')
+    const router = createRouter({ realms: { realm1: {} } })
+    const listener = await listenWebSocket(router, { host: '127.0.0.1', port })
+    try {
+      await page.getByTestId('call-status').filter({ hasText: 'success' }).waitFor({ timeout: 10_000 })
+      expect(await page.getByTestId('call-data').textContent()).toContain('Amsterdam')
+    } finally {
+      await page.close()
+      await router.close()
+      await listener.close()
+    }
   })
 })
