@@ -3,7 +3,7 @@ import { useState } from 'react'
 import { useCall, useRegister } from '../src/react/index.js'
 import { Demo } from './support/Demo.js'
 import { ns } from './support/demo.js'
-import { describeError, plural } from './support/format.js'
+import { describeError, formatMs, plural } from './support/format.js'
 import { Alert, Card, Note, StatusBadge } from './support/ui.js'
 
 const GREET = `${ns}.browser.greet`
@@ -44,17 +44,27 @@ function BrowserCallee({ greeting }: { greeting: string }) {
 /** Another card calls the browser-side procedure, as any WAMP client could. */
 function Caller() {
   const [name, setName] = useState('Ada')
-  const { status, data, error, mutate } = useCall(GREET, {
+  const { status, data, error, mutateAsync } = useCall(GREET, {
     args: [name],
     enabled: false,
     select: (r) => r.args[0] as string,
   })
+  const [roundTrip, setRoundTrip] = useState<number>()
+  // mutateAsync resolves with this call's data (and rejects with its error, shown from the state).
+  const call = () => {
+    const started = performance.now()
+    setRoundTrip(undefined)
+    mutateAsync().then(
+      () => setRoundTrip(performance.now() - started),
+      () => {},
+    )
+  }
   const fresh = status === 'success'
   return (
     <Card title="Caller" status={status} statusTestId="caller-status">
       <div className="rw-row">
         <input className="rw-input" value={name} onChange={(e) => setName(e.target.value)} aria-label="name" />
-        <button type="button" className="rw-btn rw-btn--primary" onClick={() => mutate()}>
+        <button type="button" className="rw-btn rw-btn--primary" onClick={call}>
           Call {GREET}
         </button>
       </div>
@@ -64,6 +74,7 @@ function Caller() {
       {data !== undefined && (
         <p data-testid="caller-result" className={fresh ? undefined : 'rw-stale'}>
           {!fresh && <StatusBadge status="stale" />} {data}
+          {fresh && roundTrip !== undefined && <span className="rw-note"> · answered in {formatMs(roundTrip)}</span>}
         </p>
       )}
     </Card>

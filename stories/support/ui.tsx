@@ -1,9 +1,15 @@
 import type { ReactNode } from 'react'
+import type { ConnectionState } from '../../src/connection/index.js'
+import type { CallStatus, RegisterHookStatus, SubscriptionHookStatus } from '../../src/react/index.js'
 
 type Tone = 'ok' | 'warn' | 'bad' | 'idle'
 
-// Every status the hooks and the connection report, by what it means for the reader.
-const tones: Record<string, Tone> = {
+/** Every status the hooks and the connection report (their typed unions), plus the demos' own. */
+export type ShownStatus = CallStatus | SubscriptionHookStatus | RegisterHookStatus | ConnectionState['status'] | 'stale'
+
+// Exhaustive by type: a status added to a hook's union fails here until it has a colour.
+const tones: Record<ShownStatus, Tone> = {
+  idle: 'idle',
   open: 'ok',
   active: 'ok',
   success: 'ok',
@@ -15,12 +21,11 @@ const tones: Record<string, Tone> = {
   error: 'bad',
   revoked: 'bad',
   closed: 'bad',
-  cancelled: 'bad',
 }
 
 /** A status as a coloured pill: green live/done, amber on its way, red failed, grey idle. */
-export function StatusBadge({ status, testId }: { status: string; testId?: string }) {
-  const tone = tones[status] ?? 'idle'
+export function StatusBadge({ status, testId }: { status: ShownStatus; testId?: string }) {
+  const tone = tones[status]
   return (
     <span className={`rw-badge rw-badge--${tone}`} data-testid={testId}>
       {status}
@@ -37,7 +42,7 @@ export function Card({
   children,
 }: {
   title: ReactNode
-  status?: string
+  status?: ShownStatus
   statusTestId?: string
   testId?: string
   children: ReactNode
