@@ -95,6 +95,17 @@ describe('Storybook demos in headless Chromium (in-process router)', () => {
     await page.close()
   })
 
+  it('usePublish: a published message shows in the log of the same card', async () => {
+    const page = await openStory('hooks-usepublish--chat-room')
+    await page.getByTestId('chat-card').locator('.rw-badge').filter({ hasText: 'active' }).waitFor()
+    await page.getByLabel('message').fill('hello from Chromium')
+    await page.getByRole('button', { name: 'Publish' }).click()
+    await page.getByTestId('chat-log').filter({ hasText: 'me: hello from Chromium' }).waitFor()
+    expect(await page.getByLabel('message').inputValue()).toBe('')
+    expect(page.problems).toEqual([])
+    await page.close()
+  })
+
   it('useRegister: the browser-side callee answers the caller card', async () => {
     const page = await openStory('hooks-useregister--browser-side-callee')
     await page.getByTestId('callee-status').filter({ hasText: 'active' }).waitFor()
