@@ -11,7 +11,7 @@ const backends = [searchBackend, exportBackend, pricesBackend]
 
 function Dashboard() {
   return (
-    <div style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 12, minWidth: 900 }}>
+    <div className="rw-grid" data-testid="dashboard">
       <ConnectionPanel />
       <Ticker symbol="acme" bufferSize={5} />
       <Ticker symbol="globex" bufferSize={5} />
@@ -25,12 +25,18 @@ function Dashboard() {
 const meta = {
   title: 'Examples/Dashboard',
   component: Dashboard,
-  decorators: [(Story) => <Demo backends={backends}>{<Story />}</Demo>],
+  decorators: [
+    (Story) => (
+      <Demo backends={backends} wide>
+        {<Story />}
+      </Demo>
+    ),
+  ],
   parameters: {
     layout: 'fullscreen',
     docs: {
       description: {
-        component: `A dashboard composing the widgets over one \`WampProvider\`: one session, one SUBSCRIBE per topic however many widgets show it, and everything comes back after **Drop the connection**.`,
+        component: `A dashboard composing the widgets over one \`WampProvider\`: one session, one SUBSCRIBE per topic however many widgets show it. **Drop the connection for 3 s**: the connection card shows \`reconnecting\` and its backoff, the tickers mark their prices stale, a running export stops with the reason, and everything comes back by itself once the router answers again.`,
       },
     },
   },

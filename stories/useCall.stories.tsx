@@ -1,19 +1,21 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import { useState } from 'react'
-import type { Client } from '../src/client/index.js'
 import { RPCError } from '../src/client/index.js'
 import { useCall } from '../src/react/index.js'
-import { Demo, panel } from './support/Demo.js'
+import type { Backend } from './support/Demo.js'
+import { Demo } from './support/Demo.js'
 import { ns } from './support/demo.js'
+import { describeError, formatMs, plural } from './support/format.js'
+import { Alert, Card, Note, StatusBadge } from './support/ui.js'
 
 const SEARCH = `${ns}.search`
+const cities = ['Amsterdam', 'Berlin', 'Lisbon', 'London', 'Madrid', 'Paris', 'Prague', 'Rome', 'Vienna', 'Warsaw']
 
 /** Backend: a search that takes `delay` ms, fails for "fail", and stops when cancelled. */
-export const backend = [
+export const backend: Backend = [
   'search',
-  async (session: Client) => {
-    const cities = ['Amsterdam', 'Berlin', 'Lisbon', 'London', 'Madrid', 'Paris', 'Prague', 'Rome', 'Vienna', 'Warsaw']
-    await session.register(SEARCH, async ({ args, signal }) => {
+  (connection) => [
+    connection.acquireRegistration(SEARCH, async ({ args, signal }) => {
       const [query, delay] = args as [string, number]
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(resolve, delay)
@@ -23,59 +25,78 @@ export const backend = [
         })
       })
       if (query === 'fail') throw new RPCError('demo.error.search_failed', ['the search service refused "fail"'])
-      return { args: [cities.filter((c) => c.toLowerCase().includes(query.toLowerCase()))] }
-    })
-  },
-] as const
+      // The query travels back with the result, so the page can say which search a list answers.
+      return { args: [cities.filter((c) => c.toLowerCase().includes(query.toLowerCase()))], kwargs: { query } }
+    }),
+  ],
+]
+
+interface Found {
+  query: string
+  cities: string[]
+}
 
 export function Search({ initialDelay = 800 }: { initialDelay?: number }) {
   const [query, setQuery] = useState('a')
   const [delay, setDelay] = useState(initialDelay)
   const { status, data, error, cancel, mutate } = useCall(SEARCH, {
     args: [query, delay],
-    select: (result) => result.args[0] as string[],
+    select: (result): Found => ({ query: String(result.kwargs.query), cities: result.args[0] as string[] }),
   })
+  // Only a `success` answers the current question; any other status leaves the last list stale.
+  const fresh = status === 'success'
   return (
-    <div style={panel}>
-      <label>
-        City contains <input value={query} onChange={(e) => setQuery(e.target.value)} aria-label="query" />
-      </label>{' '}
-      <label>
-        server delay{' '}
-        <input
-          type="range"
-          min={0}
-          max={5000}
-          step={100}
-          value={delay}
-          onChange={(e) => setDelay(Number(e.target.value))}
-          aria-label="delay"
-        />{' '}
-        {delay} ms
-      </label>
-      <p>
-        <button type="button" onClick={cancel} disabled={status !== 'pending'}>
+    <Card title="City search (useCall)" status={status} statusTestId="call-status">
+      <div className="rw-row">
+        <label className="rw-field">
+          City contains
+          <input className="rw-input" value={query} onChange={(e) => setQuery(e.target.value)} aria-label="query" />
+        </label>
+        <label className="rw-field">
+          <span>
+            Server delay <span className="rw-num">{formatMs(delay)}</span>
+          </span>
+          <input
+            type="range"
+            min={0}
+            max={5000}
+            step={100}
+            value={delay}
+            onChange={(e) => setDelay(Number(e.target.value))}
+            aria-label="delay"
+          />
+        </label>
+      </div>
+      <div className="rw-row">
+        <button type="button" className="rw-btn" onClick={cancel} disabled={status !== 'pending'}>
           Cancel
-        </button>{' '}
-        <button type="button" onClick={() => mutate()}>
+        </button>
+        <button type="button" className="rw-btn rw-btn--primary" onClick={() => mutate()}>
           Search again
         </button>
-      </p>
-      <p data-testid="call-status">status: {status}</p>
-      {status === 'pending' && <p>Searching…</p>}
-      {error && (
-        <p role="alert" data-testid="call-error" style={{ color: '#b91c1c' }}>
-          {error.name === 'AbortError' ? 'Cancelled' : error.message}
-        </p>
+      </div>
+      {status === 'pending' && (
+        <Note>
+          Searching for “{query}”… the server takes {formatMs(delay)}.
+        </Note>
       )}
+      {status === 'error' && error && <Alert testId="call-error">{describeError(error)}</Alert>}
       {data && (
-        <ul data-testid="call-data">
-          {data.map((city) => (
-            <li key={city}>{city}</li>
-          ))}
-        </ul>
+        <div className={fresh ? undefined : 'rw-stale'} data-testid="call-data" data-stale={!fresh}>
+          <p className="rw-note">
+            {!fresh && <StatusBadge status="stale" />} {plural(data.cities.length, 'city contains', 'cities contain')} “
+            {data.query}”
+            {!fresh &&
+              ` (the last answer; the current search ${status === 'pending' ? 'is still running' : 'did not answer'})`}
+          </p>
+          <ul className="rw-list">
+            {data.cities.map((city) => (
+              <li key={city}>{city}</li>
+            ))}
+          </ul>
+        </div>
       )}
-    </div>
+    </Card>
   )
 }
 
@@ -96,7 +117,9 @@ const meta = {
 | \`select\` | derives \`data\` from the result |
 | \`onSuccess\`, \`onError\` | called once per outcome |
 
-Returns \`{ status, data, error, isPending, mutate, mutateAsync, execute, cancel, reset }\`. In this demo typing re-calls (the previous call is cancelled), **Cancel** sends a CANCEL and the callee's AbortSignal fires, and the query \`fail\` shows an RPCError.`,
+Returns \`{ status, data, error, isPending, mutate, mutateAsync, execute, cancel, reset }\`; \`status\` is \`idle\`, \`pending\`, \`success\` or \`error\`, and \`data\` keeps the last success whatever follows.
+
+In this demo typing re-calls (the previous call is cancelled). **Cancel** sends a CANCEL: the callee's AbortSignal fires and the hook ends in \`error\` with an \`AbortError\`. The query \`fail\` makes the callee throw an \`RPCError\`, shown with its URI and message. Whenever the status is not \`success\` the last list stays visible but faded and marked **stale**, so it is never mistaken for the answer to the current search.`,
       },
     },
   },

@@ -1,44 +1,93 @@
-import { type ReactNode, useEffect, useState } from 'react'
+import './demo.css'
+import { type ReactNode, useEffect, useState, useSyncExternalStore } from 'react'
 import { useWampSession, WampProvider } from '../../src/react/index.js'
-import { providerOptions, realRouterUrl, startBackend } from './demo.js'
+import { type Backend, backendConnection, startBackend } from './backend.js'
+import { providerOptions, realRouterUrl } from './demo.js'
+import { dropConnection, outage } from './demo-router.js'
+import { formatMs } from './format.js'
+import { Card, Note, StatusBadge } from './ui.js'
+import { useNow } from './use-now.js'
 
-/** A demo backend: a name (set up once per page) and what it registers or publishes. */
-export type Backend = readonly [name: string, setup: Parameters<typeof startBackend>[1]]
+export type { Backend } from './backend.js'
 
-/** Runs a story inside one WampProvider once its backends are ready. */
-export function Demo({ backends, children }: { backends?: readonly Backend[]; children: ReactNode }) {
-  const [ready, setReady] = useState(!backends)
-  const [error, setError] = useState<Error>()
+/** How long "Drop the connection" keeps the router away. */
+export const OUTAGE_MS = 3000
+
+/** Runs a story inside one WampProvider once its demo backends hold all their registrations. */
+export function Demo({
+  backends,
+  wide,
+  children,
+}: {
+  backends?: readonly Backend[]
+  wide?: boolean
+  children: ReactNode
+}) {
+  const [ready, setReady] = useState(!backends?.length)
   useEffect(() => {
-    if (!backends) return
-    Promise.all(backends.map(([name, setup]) => startBackend(name, setup))).then(
-      () => setReady(true),
-      (e: Error) => setError(e),
-    )
+    if (!backends?.length) return undefined
+    let live = true
+    void Promise.all(backends.map(startBackend)).then(() => live && setReady(true))
+    return () => {
+      live = false
+    }
   }, [backends])
-  if (error) return <p role="alert">Demo backend failed: {error.message}</p>
-  if (!ready) return <p>Starting the demo backend…</p>
   return (
-    <WampProvider {...providerOptions()}>
-      <div style={{ fontFamily: 'system-ui, sans-serif', display: 'grid', gap: 12, maxWidth: 640 }}>
-        <SessionBadge />
-        {children}
-      </div>
-    </WampProvider>
+    <div className={wide ? 'rw-demo rw-demo--wide' : 'rw-demo'}>
+      {ready ? (
+        <WampProvider {...providerOptions()}>
+          <SessionBar />
+          {children}
+        </WampProvider>
+      ) : (
+        <BackendWaiting />
+      )}
+    </div>
   )
 }
 
-/** A small line saying where the demo runs and how the session is doing. */
-export function SessionBadge() {
+/** Shown until the demo backend is registered: on a real router that is down, its retries. */
+function BackendWaiting() {
+  const connection = backendConnection()
+  const state = useSyncExternalStore(connection.subscribe, connection.getSnapshot)
+  const now = useNow(state.nextRetryAt !== undefined)
+  return (
+    <Card title="Starting the demo backend…" status={state.status}>
+      <Note>
+        The demo's callees and publishers register on{' '}
+        {realRouterUrl ? `the router at ${realRouterUrl}` : 'the in-process router'} before the story starts.
+        {state.status === 'reconnecting' &&
+          ` The router is not answering (attempt ${state.attempt}${
+            state.nextRetryAt ? `, next in ${formatMs(Math.max(0, state.nextRetryAt - now))}` : ''
+          }): ${state.error?.message ?? ''}`}
+      </Note>
+    </Card>
+  )
+}
+
+/** The bar above every demo: where it runs, how the session is, and the outage control. */
+export function SessionBar() {
   const { status, sessionId, attempt } = useWampSession()
-  const color = status === 'open' ? '#16a34a' : status === 'closed' ? '#dc2626' : '#d97706'
+  const { downUntil } = useSyncExternalStore(outage.subscribe, outage.getSnapshot)
+  const now = useNow(downUntil !== undefined)
+  const where = realRouterUrl ? `router ${realRouterUrl}` : 'in-process router'
   return (
-    <p data-testid="session" style={{ margin: 0, fontSize: 13, color: '#555' }}>
-      <span style={{ color }}>●</span> {status}
-      {sessionId ? ` · session ${sessionId}` : ''}
-      {attempt > 0 ? ` · attempt ${attempt}` : ''} · {realRouterUrl ? `router ${realRouterUrl}` : 'in-process router'}
-    </p>
+    <div className="rw-bar">
+      <StatusBadge status={status} />
+      <span className="rw-bar__text" data-testid="session">
+        {status}
+        {sessionId ? ` · session ${sessionId}` : ''}
+        {attempt > 0 ? ` · attempt ${attempt}` : ''} · {where}
+        {downUntil !== undefined && ` · router back in ${formatMs(Math.max(0, downUntil - now))}`}
+      </span>
+      <button
+        type="button"
+        className="rw-btn rw-btn--danger"
+        onClick={() => dropConnection(OUTAGE_MS)}
+        disabled={downUntil !== undefined}
+      >
+        Drop the connection for {formatMs(OUTAGE_MS)}
+      </button>
+    </div>
   )
 }
-
-export const panel = { border: '1px solid #ddd', borderRadius: 8, padding: 12 } as const
