@@ -10,7 +10,7 @@
  *   BENCH_OUT=path       write the report there (`--write` alone: BENCHMARKS.md at the repository root)
  *   BENCH_REACT_SECONDS=5 length of the React cost scenario (bench/react-cost.ts)
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -59,6 +59,15 @@ const forceProfile = process.env.BENCH_PROFILE === '1'
 const outFile = process.env.BENCH_OUT || join(repoDir, 'BENCHMARKS.md')
 // BENCHMARKS.md is tracked: a run for a look must not rewrite it.
 const writeReport = process.argv.includes('--write') || Boolean(process.env.BENCH_OUT)
+
+/** Sections of BENCHMARKS.md measured by other scripts (bench/msgpack-codec.ts…) start at this line and are kept. */
+const KEEP_MARKER = '<!-- Measured by other scripts; bench/run.ts keeps what follows. -->'
+
+function keptSections(): string {
+  const current = existsSync(outFile) ? readFileSync(outFile, 'utf8') : ''
+  const at = current.indexOf(KEEP_MARKER)
+  return at < 0 ? '' : `\n${current.slice(at)}`
+}
 
 function log(text: string): void {
   process.stderr.write(`${text}\n`)
@@ -248,7 +257,7 @@ async function main(): Promise<void> {
   const reactCost = renderReactCost(await measureReactCost())
   const runtimeSeconds = (performance.now() - started) / 1000
   const markdown = renderMarkdown(analysis, { ...meta, build: launchers.note, runtimeSeconds }, profiles)
-  if (writeReport) writeFileSync(outFile, `${markdown}\n${reactCost}`)
+  if (writeReport) writeFileSync(outFile, `${markdown}\n${reactCost}${keptSections()}`)
   console.log(renderTable(analysis))
   console.log(`\n${renderTargets(analysis)}`)
   console.log(`\n${reactCost}`)

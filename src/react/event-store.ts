@@ -2,6 +2,7 @@ import type { Event } from '../client/types.js'
 import { Store } from '../connection/store.js'
 import type { SubscriptionStatus } from '../connection/subscriptions.js'
 import { type Contained, contain } from './contain.js'
+import { onNextFrame } from './frame.js'
 
 /**
  * Where a useSubscription stands: `idle` while disabled (the last events and state are kept;
@@ -32,8 +33,15 @@ export interface SubscriptionState<TState, TInitial = TState | undefined> {
   eventCount: number
 }
 
-/** Folds events into one hook's state: the reducer runs here, once per event, never in render. */
+/**
+ * Folds events into one hook's state: the reducer runs here, once per event, never in render.
+ * Coalesced, the folded state is shown (listeners notified) once per animation frame.
+ */
 export class EventStore<TState> extends Store<SubscriptionState<TState>> {
+  /** Folded but not shown yet (coalescing). */
+  private unshown: SubscriptionState<TState> | undefined
+  private cancelFrame: (() => void) | undefined
+
   constructor(initialValue: TState | undefined) {
     super({ status: 'idle', error: undefined, lastEvent: undefined, events: [], state: initialValue, eventCount: 0 })
   }
@@ -43,23 +51,54 @@ export class EventStore<TState> extends Store<SubscriptionState<TState>> {
     event: Event,
     bufferSize: number,
     reducer: ((state: TState, event: Event) => TState) | undefined,
+    coalesce = false,
   ): Contained<unknown> {
-    const before = this.getSnapshot()
+    const before = this.unshown ?? this.getSnapshot()
     const folded = reducer
       ? contain(reducer, before.state as TState, event)
       : { ok: true as const, value: before.state }
     if (!folded.ok) return folded
-    this.set({
+    const next = {
       ...before,
       lastEvent: event,
       events: keepLast(before.events, event, bufferSize),
       state: folded.value,
       eventCount: before.eventCount + 1,
-    })
+    }
+    if (coalesce) {
+      this.unshown = next
+      this.cancelFrame ??= onNextFrame(() => this.show())
+    } else {
+      this.stopFrame()
+      this.unshown = undefined
+      this.set(next)
+    }
     return folded
   }
 
+  /** Shows what was folded, now. */
+  show(): void {
+    this.stopFrame()
+    const unshown = this.unshown
+    this.unshown = undefined
+    if (unshown) this.set(unshown)
+  }
+
+  /** Status changes show at once, with every event folded so far. */
+  override update(patch: Partial<SubscriptionState<TState>>): void {
+    this.show()
+    super.update(patch)
+  }
+
+  /** Cancels a pending frame (unmount); what it would have shown stays for the next update. */
+  stopFrame(): void {
+    this.cancelFrame?.()
+    this.cancelFrame = undefined
+  }
+
   reset(initialValue: TState | undefined): void {
+    this.stopFrame()
+    this.unshown = undefined
     this.set({ status: 'idle', error: undefined, lastEvent: undefined, events: [], state: initialValue, eventCount: 0 })
   }
 }

@@ -25,6 +25,13 @@ export interface UseSubscriptionOptions<TState> {
   initialValue?: TState
   /** How many recent events `events` keeps (0 keeps none). Default 50. */
   bufferSize?: number
+  /**
+   * `'frame'`: render at most once per animation frame, showing every event folded since the last
+   * one; `reducer` and `onEvent` still run for each event as it arrives, so nothing is lost. Without
+   * requestAnimationFrame (server, Node) a macrotask stands in for the frame; a hidden tab shows
+   * its events when it is visible again. Status changes render at once. Default: a render per event.
+   */
+  coalesce?: 'frame'
 }
 
 /**
@@ -36,6 +43,7 @@ export interface UseSubscriptionOptions<TState> {
  * const { lastEvent, state: total } = useSubscription('com.example.tick', {
  *   reducer: (sum, e) => sum + (e.args[0] as number),
  *   initialValue: 0,
+ *   coalesce: 'frame', // thousands of events a second: one render per frame
  * })
  */
 export function useSubscription<TState>(
@@ -73,8 +81,8 @@ export function useSubscription<TState = undefined>(
       topic,
       (event) => {
         if (stopped) return
-        const { reducer, bufferSize = 50, onEvent } = latest.current
-        const folded = store.push(event, bufferSize, reducer)
+        const { reducer, bufferSize = 50, onEvent, coalesce } = latest.current
+        const folded = store.push(event, bufferSize, reducer, coalesce === 'frame')
         const heard = folded.ok && onEvent ? contain(onEvent, event) : folded
         if (!heard.ok) stop(heard.error)
       },
@@ -95,6 +103,7 @@ export function useSubscription<TState = undefined>(
     }
     sync()
     return () => {
+      store.stopFrame()
       if (stopped) return
       stopped = true
       unlisten()

@@ -13,6 +13,8 @@ export const HAS_WIDE_INTEGERS = 2
 export const HAS_TO_JSON = 4
 /** Found by inspectPayload: BigInts, or integral numbers beyond ±2^53 (JSON must write both its own way). */
 export const HAS_BIG_INTEGERS = 8
+/** Found by inspectPayload for MsgPack: strings with lone surrogates, which UTF-8 cannot carry. */
+export const HAS_LONE_SURROGATES = 16
 
 /** What `walk` returns for a value that cannot be sent, when it is not asked to say where. */
 const UNSENDABLE = -1
@@ -27,8 +29,10 @@ function fail(path: string | undefined, problem: string): number {
 function walk(value: unknown, path: string | undefined, forJson: boolean, depth: number): number {
   switch (typeof value) {
     case 'string':
+      // UTF-8 cannot carry a lone surrogate: MsgPack writes U+FFFD for it.
+      if (!forJson) return isWellFormed(value) ? 0 : HAS_LONE_SURROGATES
       // In JSON a leading NUL marks bytes (the spec's binary rule): such a string would arrive as bytes.
-      return forJson && value.charCodeAt(0) === 0
+      return value.charCodeAt(0) === 0
         ? fail(path, 'starts with U+0000, which JSON reserves for bytes; send a Uint8Array')
         : 0
     case 'boolean':
@@ -86,6 +90,12 @@ function walk(value: unknown, path: string | undefined, forJson: boolean, depth:
     flags |= item
   }
   return flags
+}
+
+/** True when the string has no lone surrogate (String.prototype.isWellFormed, ES2024, where the engine has it). */
+export function isWellFormed(text: string): boolean {
+  // In u-mode a surrogate pair is one code point, so \p{Cs} matches lone surrogates only.
+  return (text as { isWellFormed?(): boolean }).isWellFormed?.() ?? !/\p{Cs}/u.test(text)
 }
 
 /** An integer outside [-2^31, 2^32) and within ±2^53. */

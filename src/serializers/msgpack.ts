@@ -1,12 +1,30 @@
+import { Decoder, Encoder } from '@msgpack/msgpack'
 import { SerializationError } from '../protocol/errors.js'
-import { inspectMessage } from './inspect.js'
-import { decodeMsgPack, encodeMsgPack } from './msgpack-codec.js'
+import { MAX_NESTING } from '../protocol/nesting.js'
+import { HAS_LONE_SURROGATES, HAS_WIDE_INTEGERS, inspectMessage } from './inspect.js'
+import { mapKey, timestampOnly } from './msgpack-extensions.js'
+import { prepareForEncoder, settleDecoded } from './msgpack-values.js'
 import type { Serializer } from './serializer.js'
 
+const ENCODER_OPTIONS = {
+  // BigInt as int64/uint64. With it the library writes numbers beyond 32 bits as float64, so
+  // prepareForEncoder turns those into BigInts first.
+  useBigInt64: true,
+  // A backstop: inspectMessage refuses deeper payloads first, naming where (leaves count one level more here).
+  maxDepth: MAX_NESTING + 1,
+  extensionCodec: timestampOnly,
+} as const
+/** The encoder's buffer grows to the largest message; past this size it is dropped after use. */
+const KEEP_BYTES = 1 << 20
+
+let encoder = new Encoder(ENCODER_OPTIONS)
+const decoder = new Decoder({ useBigInt64: true, extensionCodec: timestampOnly, mapKeyConverter: mapKey })
+
 /**
- * MessagePack (spec v5: str and bin are distinct; bytes are Uint8Array). IDs and other integers
- * within ±2^53 go out as MsgPack ints and come back as numbers; int64/uint64 values beyond ±2^53
- * come back as exact BigInts, and a BigInt goes out as int64/uint64.
+ * MessagePack through @msgpack/msgpack (spec v5: str and bin are distinct; bytes are Uint8Array).
+ * Integers use their smallest form; within ±2^53 they come back as numbers, int64/uint64 values
+ * beyond as exact BigInts, and a BigInt goes out as int64/uint64. Date travels as the timestamp
+ * extension; other extension types, `__proto__` keys and nesting beyond MAX_NESTING are refused.
  */
 export const msgpackSerializer: Serializer = {
   name: 'msgpack',
@@ -14,11 +32,14 @@ export const msgpackSerializer: Serializer = {
   rawSocketCode: 2,
   binary: true,
   encode(message) {
+    // Throws a SerializationError naming what cannot travel (the library would write NaN, a Map…).
+    const flags = inspectMessage(message, false)
+    const value = flags & (HAS_WIDE_INTEGERS | HAS_LONE_SURROGATES) ? prepareForEncoder(message) : message
     try {
-      return encodeMsgPack(message)
+      const bytes = encoder.encode(value)
+      if (bytes.length > KEEP_BYTES) encoder = new Encoder(ENCODER_OPTIONS)
+      return bytes
     } catch (error) {
-      // The encoder refuses all that inspectMessage refuses, so the payload is walked only to explain a failure.
-      inspectMessage(message, false)
       throw new SerializationError(`the message cannot be encoded as MsgPack: ${(error as Error).message}`, {
         cause: error,
       })
@@ -26,6 +47,21 @@ export const msgpackSerializer: Serializer = {
   },
   decode(data) {
     if (typeof data === 'string') throw new Error('a MsgPack frame must be binary, not text')
-    return decodeMsgPack(data)
+    // A plain Uint8Array over the frame (a Buffer's subarrays would be Buffers), honouring its offset.
+    const view = data as ArrayBufferView | ArrayBuffer
+    const bytes = ArrayBuffer.isView(view)
+      ? new Uint8Array(view.buffer, view.byteOffset, view.byteLength)
+      : new Uint8Array(view)
+    let value: unknown
+    try {
+      value = decoder.decode(bytes)
+    } catch (error) {
+      // The library says "Insufficient data" or names a DataView offset for a frame cut short.
+      if (error instanceof RangeError && !error.message.startsWith('Extra')) {
+        throw new Error(`truncated MsgPack data (${error.message})`, { cause: error })
+      }
+      throw error
+    }
+    return settleDecoded(value)
   },
 }

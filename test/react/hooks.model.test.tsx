@@ -1,8 +1,9 @@
 // @vitest-environment happy-dom
 /**
  * The hooks under random sequences (fast-check) of prop changes (procedure, args, enabled), mounts
- * and unmounts, plain and `startTransition` updates and pauses, rendered in <StrictMode> on the
- * in-process router, with several components sharing keys.
+ * and unmounts, plain and `startTransition` updates, Suspense boundaries whose subtree suspends (a
+ * component throws a promise resolved a few ms later, by a plain or a transition update) and
+ * pauses, rendered in <StrictMode> on the in-process router, with several components sharing keys.
  *
  * After every sequence: no hook is stuck in `pending`; what each component shows equals what a
  * fresh mount with the final props shows; and once the components unmount, nothing is left on
@@ -10,7 +11,7 @@
  */
 import { act, cleanup, render } from '@testing-library/react'
 import fc from 'fast-check'
-import { StrictMode, startTransition, useState } from 'react'
+import { StrictMode, Suspense, startTransition, useState } from 'react'
 import { afterEach, describe, expect, it } from 'vitest'
 import { useCall, useProgressCall, useSubscription } from '../../src/react/index.js'
 import { CALL, ERROR, localWire, RESULT, SUBSCRIBED, sleep, UNSUBSCRIBE, until } from './local-wire.js'
@@ -29,8 +30,13 @@ interface Slot {
 const SLOTS = 4
 const names = Array.from({ length: SLOTS }, (_, i) => `slot${i}`)
 
+/** Slot i renders inside Suspense boundary i % GROUPS. */
+const groupNames = ['g0', 'g1']
+const GROUPS = groupNames.length
+
 type Step =
   | { kind: 'set'; slot: number; change: Partial<Slot>; transition: boolean }
+  | { kind: 'suspend'; group: number; ms: number; transition: boolean }
   | { kind: 'pause'; ms: number }
   | { kind: 'rerender' }
 
@@ -50,6 +56,15 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       transition: fc.boolean(),
     }),
   },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('suspend' as const),
+      group: fc.nat(GROUPS - 1),
+      ms: fc.integer({ min: 0, max: 12 }),
+      transition: fc.boolean(),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('pause' as const), ms: fc.integer({ min: 0, max: 8 }) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'rerender' as const }) },
 )
@@ -64,6 +79,24 @@ const initial: fc.Arbitrary<Slot[]> = fc.tuple(
     }),
   ),
 )
+
+/** Per boundary, the promise its Gate throws while the subtree is suspended. */
+const suspensions: (Promise<void> | undefined)[] = Array.from({ length: GROUPS }, () => undefined)
+
+/** Suspends its boundary's subtree while its group has a pending promise; `epoch` makes it render again. */
+function Gate({ group }: { group: number; epoch: number }) {
+  const pending = suspensions[group]
+  if (pending) throw pending
+  return null
+}
+
+function suspend(group: number, ms: number): void {
+  if (suspensions[group]) return
+  const pending = new Promise<void>((resolve) => setTimeout(resolve, ms)).then(() => {
+    suspensions[group] = undefined
+  })
+  suspensions[group] = pending
+}
 
 function View({ id, slot }: { id: string; slot: Slot }) {
   if (slot.kind === 'sub') return <SubView id={id} slot={slot} />
@@ -110,6 +143,8 @@ describe('hooks: model-based sequences of props, mounts and enabled toggles', ()
   it('nothing stuck pending, fresh-mount equivalence, nothing left on the router', async () => {
     let runs = 0
     let steps = 0
+    let suspended = 0
+    let fallbacks = 0
     await fc.assert(
       fc.asyncProperty(initial, fc.array(step, { minLength: 1, maxLength: soak ? 40 : 12 }), async (start, script) => {
         runs += 1
@@ -142,11 +177,23 @@ describe('hooks: model-based sequences of props, mounts and enabled toggles', ()
           })
         }
         let setSlots: (update: (slots: Slot[]) => Slot[]) => void = () => {}
+        let setEpoch: (update: (epoch: number) => number) => void = () => {}
         function App({ first }: { first: Slot[] }) {
           const [slots, set] = useState(first)
+          const [epoch, setE] = useState(0)
           setSlots = set
+          setEpoch = setE
           return (
-            <>{names.map((name, i) => (slots[i]?.mounted ? <View key={name} id={`s${i}`} slot={slots[i]} /> : null))}</>
+            <>
+              {groupNames.map((groupName, group) => (
+                <Suspense key={groupName} fallback={<p data-testid={`fallback${group}`}>suspended</p>}>
+                  <Gate group={group} epoch={epoch} />
+                  {names.map((name, i) =>
+                    i % GROUPS === group && slots[i]?.mounted ? <View key={name} id={`s${i}`} slot={slots[i]} /> : null,
+                  )}
+                </Suspense>
+              ))}
+            </>
           )
         }
         const tree = (
@@ -163,7 +210,15 @@ describe('hooks: model-based sequences of props, mounts and enabled toggles', ()
             steps += 1
             if (next.kind === 'pause') await act(() => sleep(next.ms))
             else if (next.kind === 'rerender') view.rerender(tree)
-            else {
+            else if (next.kind === 'suspend') {
+              suspend(next.group, next.ms)
+              act(() => {
+                if (next.transition) startTransition(() => setEpoch((e) => e + 1))
+                else setEpoch((e) => e + 1)
+              })
+              suspended += 1
+              if (view.queryByTestId(`fallback${next.group}`)) fallbacks += 1
+            } else {
               slots = slots.map((slot, i) => (i === next.slot ? { ...slot, ...next.change } : slot))
               const final = slots
               act(() => {
@@ -173,6 +228,9 @@ describe('hooks: model-based sequences of props, mounts and enabled toggles', ()
             }
           }
           const text = (id: string) => view.queryByTestId(id)?.textContent
+          await until('every boundary resumed', () =>
+            suspensions.every((pending, group) => !pending && !view.queryByTestId(`fallback${group}`)),
+          )
           await until('every hook settled (none stuck pending)', () =>
             slots.every((slot, i) => settled(slot, text(`s${i}`))),
           )
@@ -200,7 +258,9 @@ describe('hooks: model-based sequences of props, mounts and enabled toggles', ()
       }),
       { numRuns: soak ? 200 : 20, seed, endOnFailure: true },
     )
-    console.info(`[model] hooks: ${runs} runs, ${steps} steps`)
+    console.info(
+      `[model] hooks: ${runs} runs, ${steps} steps, ${suspended} suspensions (${fallbacks} showed the fallback)`,
+    )
   }, 120_000)
 })
 

@@ -1,10 +1,13 @@
+// Bench only: the hand-written MsgPack codec that src/serializers used before issue 15 (git: 9dc9e4b,
+// src/serializers/msgpack-codec.ts), kept to compare its CPU cost with @msgpack/msgpack.
+
 /**
  * The MessagePack subset WAMP needs: nil, booleans, integers (BigInt too, as 64-bit), float64
  * (float32 on decode), str, bin, array, map, and the timestamp extension (-1) as Date.
  * Any other extension type is refused on decode.
  */
 
-import { MAX_NESTING } from '../protocol/nesting.js'
+import { MAX_NESTING } from '../src/protocol/nesting.js'
 
 /** A container deeper than this is refused on encode (the message is depth 0): MAX_NESTING levels in all. */
 const MAX_ENCODE_DEPTH = MAX_NESTING - 1
