@@ -19,6 +19,35 @@ const KEEP_BYTES = 1 << 20
 
 let encoder = new Encoder(ENCODER_OPTIONS)
 const decoder = new Decoder({ useBigInt64: true, extensionCodec: timestampOnly, mapKeyConverter: mapKey })
+strictUtf8(decoder)
+
+/**
+ * @msgpack/msgpack reads strings of up to 200 bytes with a lenient decoder of its own that turns a
+ * stray byte into the character of the same number (61 ff 62 → "aÿb"): a value changed without a
+ * word. Such a string is read again as TextDecoder reads every longer one, invalid sequences becoming
+ * U+FFFD. The hook is the decoder's one string reader (a method it keeps private: test/serializers
+ * pins this behaviour, so an upgrade that moves it fails there, not silently).
+ */
+function strictUtf8(target: Decoder): void {
+  const reader = target as unknown as {
+    bytes: Uint8Array
+    pos: number
+    decodeUtf8String(byteLength: number, headerOffset: number): string
+  }
+  const lenient = reader.decodeUtf8String
+  if (typeof lenient !== 'function') throw new Error('@msgpack/msgpack: no string reader to make strict')
+  // ignoreBOM: a leading U+FEFF is text here, as the library keeps it.
+  const strict = new TextDecoder('utf-8', { ignoreBOM: true })
+  reader.decodeUtf8String = function (byteLength, headerOffset) {
+    const start = this.pos + headerOffset
+    const text = lenient.call(this, byteLength, headerOffset)
+    // Only a short string with a non-ASCII character can have been read leniently.
+    return byteLength <= 200 && NON_ASCII.test(text)
+      ? strict.decode(this.bytes.subarray(start, start + byteLength))
+      : text
+  }
+}
+const NON_ASCII = /[^\u0000-\u007f]/
 
 /**
  * MessagePack through @msgpack/msgpack (spec v5: str and bin are distinct; bytes are Uint8Array).
