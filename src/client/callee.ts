@@ -104,7 +104,9 @@ export class Callee {
   }
 
   onInvocation(message: InvocationMessage): void {
-    const [, request, registrationId, details, args, kwargs] = message
+    const [, request, registrationId, details, payload, kwargs] = message
+    // Autobahn's transparent payload arrives as `payload`, with args [] (see Result.payload).
+    const args = payload instanceof Uint8Array ? undefined : payload
     const record = this.byId.get(registrationId)
     if (!record) {
       this.reply(
@@ -134,6 +136,7 @@ export class Callee {
     const invocation: Invocation = {
       args: args ?? [],
       kwargs: kwargs ?? {},
+      ...(payload instanceof Uint8Array ? { payload } : {}),
       details,
       procedure: typeof details.procedure === 'string' ? details.procedure : record.procedure,
       signal: state.controller.signal,

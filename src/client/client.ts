@@ -198,16 +198,27 @@ export class Client {
    * Publishes an event. With `acknowledge: true` it waits for the broker and resolves with the
    * publication ID from PUBLISHED (the `publication` subscribers see in their Event, and the key
    * of event history), or rejects with RPCError on ERROR. Without it, it resolves with undefined
-   * once the PUBLISH is sent.
+   * once the PUBLISH is sent. `args` may be a `Uint8Array`: Autobahn's transparent payload, sent in
+   * place of Arguments (describe it with `enc_algo`/`enc_serializer` in the options; no kwargs).
    */
   publish(
     topic: string,
-    args: Args | undefined,
+    args: Args | Uint8Array | undefined,
     kwargs: Kwargs | undefined,
     options: AcknowledgedPublish,
   ): Promise<number>
-  publish(topic: string, args?: Args, kwargs?: Kwargs, options?: PublishOptions): Promise<number | undefined>
-  publish(topic: string, args?: Args, kwargs?: Kwargs, options?: PublishOptions): Promise<number | undefined> {
+  publish(
+    topic: string,
+    args?: Args | Uint8Array,
+    kwargs?: Kwargs,
+    options?: PublishOptions,
+  ): Promise<number | undefined>
+  publish(
+    topic: string,
+    args?: Args | Uint8Array,
+    kwargs?: Kwargs,
+    options?: PublishOptions,
+  ): Promise<number | undefined> {
     return this.publisher.publish(topic, args, kwargs, options)
   }
 

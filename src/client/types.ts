@@ -115,6 +115,8 @@ export interface Invocation {
   args: Args
   kwargs: Kwargs
   details: Dict
+  /** Autobahn's transparent payload, as in Result (`args` is `[]` then). */
+  payload?: Uint8Array
   /** The URI that was called (differs from the registration's for pattern registrations). */
   procedure: string
   /**

@@ -5,7 +5,9 @@ import {
   type Args,
   type Dict,
   type Kwargs,
+  type Payload,
   type PublishMessage,
+  payloadDetails,
   type SubscribeMessage,
   type UnsubscribeMessage,
   withPayload,
@@ -111,6 +113,8 @@ export class Broker {
     const details: Dict = disclose
       ? { publisher: peer.id, publisher_authid: peer.authid, publisher_authrole: peer.authrole }
       : {}
+    // A transparent payload travels with what describes it (enc_* or ppt_*).
+    Object.assign(details, payloadDetails(options))
     const publication = randomId()
     this.deliver(topic, publication, details, filter, args, kwargs)
     if (options.acknowledge === true) peer.send([MessageType.PUBLISHED, request, publication])
@@ -133,7 +137,7 @@ export class Broker {
     publication: number,
     details: Dict,
     filter: PublishFilter,
-    args?: Args,
+    args?: Payload,
     kwargs?: Kwargs,
   ): void {
     for (const subscription of this.table.matchAll(topic)) {
