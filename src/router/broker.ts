@@ -1,6 +1,7 @@
 import { ErrorUri } from '../protocol/error-uris.js'
 import { type RequestIds, randomId } from '../protocol/ids.js'
 import { MessageType } from '../protocol/message-types.js'
+import { jsonSerializer } from '../serializers/json.js'
 import {
   type Args,
   type Dict,
@@ -115,6 +116,11 @@ export class Broker {
       : {}
     // A transparent payload travels with what describes it (enc_* or ppt_*).
     Object.assign(details, payloadDetails(options))
+    const undeliverable = this.undeliverable(topic, filter, details, args, kwargs)
+    if (undeliverable) {
+      refuse(ErrorUri.invalidArgument, undeliverable)
+      return
+    }
     const publication = randomId()
     this.deliver(topic, publication, details, filter, args, kwargs)
     if (options.acknowledge === true) peer.send([MessageType.PUBLISHED, request, publication])
@@ -129,6 +135,30 @@ export class Broker {
   leave(peer: Peer): void {
     for (const subscription of [...this.byId.values()]) {
       if (subscription.subscribers.has(peer)) this.remove(subscription, peer)
+    }
+  }
+
+  /**
+   * Why a JSON subscriber could not receive this event (a MsgPack publisher's NaN, or a string that
+   * starts with U+0000), if one of the recipients speaks JSON: the publication is then refused as a
+   * whole rather than acknowledged and silently not delivered. MsgPack carries whatever JSON decodes.
+   */
+  private undeliverable(
+    topic: string,
+    filter: PublishFilter,
+    details: Dict,
+    args?: Payload,
+    kwargs?: Kwargs,
+  ): string | undefined {
+    const json = this.table
+      .matchAll(topic)
+      .some((subscription) => [...subscription.subscribers].some((s) => s.serialization === 'json' && filter(s)))
+    if (!json) return undefined
+    try {
+      jsonSerializer.encode(withPayload([MessageType.EVENT, 1, 1, details], args, kwargs))
+      return undefined
+    } catch (error) {
+      return `a JSON subscriber cannot receive this event: ${(error as Error).message}`
     }
   }
 
