@@ -1,7 +1,6 @@
 import { ErrorUri } from '../protocol/error-uris.js'
 import { type RequestIds, randomId } from '../protocol/ids.js'
 import { MessageType } from '../protocol/message-types.js'
-import { jsonSerializer } from '../serializers/json.js'
 import {
   type Args,
   type Dict,
@@ -14,6 +13,7 @@ import {
   withPayload,
 } from '../protocol/messages.js'
 import { isValidUri, type MatchPolicy } from '../protocol/uri.js'
+import { jsonSerializer } from '../serializers/json.js'
 import { matchPolicy, PatternTable } from './matching.js'
 import { DISCLOSE_DISALLOWED, errorReply, isReserved, type Peer } from './peer.js'
 import { type PublishFilter, publishFilter } from './publish-filter.js'
