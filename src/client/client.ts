@@ -126,9 +126,10 @@ export class Client {
 
   /**
    * Calls a procedure. Rejects with RPCError when the callee or router answers with ERROR,
-   * with an `AbortError` when `options.signal` aborts.
+   * with an `AbortError` when `options.signal` aborts. `args` may be a `Uint8Array`: Autobahn's
+   * transparent payload, sent in place of Arguments (described by `enc_algo` in the options; no kwargs).
    */
-  call(procedure: string, args?: Args, kwargs?: Kwargs, options?: CallOptions): Promise<Result> {
+  call(procedure: string, args?: Args | Uint8Array, kwargs?: Kwargs, options?: CallOptions): Promise<Result> {
     return this.caller.call(procedure, args, kwargs, options)
   }
 

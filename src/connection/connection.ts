@@ -200,7 +200,7 @@ export class Connection {
   }
 
   /** Calls on the open session, waiting up to `waitForSession` for one while reconnecting. */
-  async call(procedure: string, args?: Args, kwargs?: Kwargs, options?: CallOptions): Promise<Result> {
+  async call(procedure: string, args?: Args | Uint8Array, kwargs?: Kwargs, options?: CallOptions): Promise<Result> {
     const client = await this.nextSession(`call ${procedure}`, options?.signal)
     return client.call(procedure, args, kwargs, options)
   }

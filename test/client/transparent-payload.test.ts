@@ -51,6 +51,15 @@ describe("Autobahn's transparent payload", () => {
     await expect(client.publish('a.topic', bytes, { k: 1 })).rejects.toBeInstanceOf(InvalidArgumentError)
   })
 
+  it('call sends bytes as the payload', async () => {
+    const { client, router } = await joinedClient()
+    const calling = client.call('a.proc', bytes, undefined, { enc_algo: 'cryptobox' })
+    const sent = await router.nextSent(48)
+    expect(sent.slice(2, 4)).toEqual([{ enc_algo: 'cryptobox' }, 'a.proc'])
+    router.deliverRaw([50, sent[1], { enc_algo: 'cryptobox' }, Uint8Array.of(7)])
+    expect((await calling).payload).toEqual(Uint8Array.of(7))
+  })
+
   it('our router relays it: PUBLISH → EVENT and CALL → INVOCATION → YIELD → RESULT, enc_* in Details', async () => {
     const router = createRouter({ realms: { realm1: {} } })
     const config = { realm: 'realm1', serialization: 'msgpack' as const, logger: quietLogger() }
