@@ -12,7 +12,7 @@ import {
 } from '../../src/client/index.js'
 import { quietLogger, WELCOME_DETAILS } from '../support/fake-router.js'
 import { decodeFrame, type ScriptedRouter, startScriptedRouter, type Wire } from '../support/scripted-router.js'
-import { attributesOf, testsuite, type VectorFrame, wanted } from '../vectors/attributes.js'
+import { attributesOf, testsuite, type VectorFrame, wanted } from '../support/testsuite-vectors.js'
 
 // Issue 16: every single-message sample of the WAMP spec's test vectors (testsuite.json, derived by
 // derive-testsuite.py), end to end through the public client over a real WebSocket: a scripted

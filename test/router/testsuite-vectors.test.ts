@@ -5,7 +5,7 @@ import { type Client, connect, type Event } from '../../src/client/index.js'
 import { listenWebSocket, type WebSocketListener } from '../../src/router/index.js'
 import { fromHex, withBytes } from '../serializers/vectors.js'
 import { decodeFrame, type Wire } from '../support/scripted-router.js'
-import { testsuite, type VectorFrame, wanted } from '../vectors/attributes.js'
+import { testsuite, type VectorFrame, wanted } from '../support/testsuite-vectors.js'
 import { allRoles, quietClient, testRouter } from './support.js'
 
 // Issue 16: the client→router samples of the WAMP spec's test vectors (testsuite.json), sent as

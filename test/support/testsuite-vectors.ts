@@ -106,8 +106,3 @@ export function wanted(frame: VectorFrame): Record<string, unknown> {
   for (const name of ['args', 'kwargs']) if (layout.includes(name) && !(name in expected)) expected[name] = null
   return expected
 }
-
-/** Every encoding of a frame for one serialization (JSON text, or MsgPack as hex). */
-export function encodingsOf(frame: VectorFrame, wire: 'json' | 'msgpack'): string[] {
-  return wire === 'json' ? frame.json : frame.msgpack
-}
