@@ -36,6 +36,17 @@ describe("Autobahn's transparent payload", () => {
     expect(client.isOpen).toBe(true)
   })
 
+  it('a callee answers with it: { payload, options } becomes the YIELD', async () => {
+    const { client, router } = await joinedClient()
+    const registering = client.register('a.proc', () => ({ payload: bytes, options: { enc_algo: 'cryptobox' } }))
+    router.deliver(65, (await router.nextSent(64))[1], 77)
+    await registering
+    router.deliverRaw([68, 5, 77, {}])
+    const yielded = await router.nextSent(70)
+    expect(yielded.slice(0, 3)).toEqual([70, 5, { enc_algo: 'cryptobox' }])
+    expect(yielded).toHaveLength(4)
+  })
+
   it('bytes followed by ArgumentsKw stay malformed in INVOCATION', async () => {
     const { router } = await joinedClient()
     router.deliverRaw([68, 5, 77, {}, bytes, { k: 1 }])

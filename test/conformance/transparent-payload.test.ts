@@ -42,4 +42,14 @@ describe.each(speaksIt)('transparent payloads (Autobahn form): $label', (target)
     expect(seen[0]?.details.enc_algo).toBe(options.enc_algo)
     expect(callee.isOpen).toBe(true)
   })
+
+  it("YIELD → RESULT: the caller gets the callee's bytes as payload, with enc_* in details", async () => {
+    const [callee, caller] = [await pool.join(), await pool.join()]
+    const procedure = uniqueUri('ppt.result')
+    await callee.register(procedure, () => ({ payload, options }))
+    const result = await caller.call(procedure)
+    expect(result.payload).toEqual(payload)
+    expect(result.args).toEqual([])
+    expect(result.details.enc_algo).toBe(options.enc_algo)
+  })
 })
