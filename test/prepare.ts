@@ -27,6 +27,7 @@ export async function prepare(args: readonly string[] = []): Promise<void> {
         await (await import('./routers/nexus/install.js')).ensureNexus()
         await (await import('./peers/nexus-client/install.js')).ensureNexusPeer()
       }
+      // The Crossbar.io venv also holds Autobahn|Python, which test/peers/autobahn-python runs.
       if (name === 'crossbar') await (await import('./routers/crossbar/install.js')).ensureCrossbar()
     }
   }

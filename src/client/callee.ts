@@ -104,7 +104,9 @@ export class Callee {
   }
 
   onInvocation(message: InvocationMessage): void {
-    const [, request, registrationId, details, args, kwargs] = message
+    const [, request, registrationId, details, payload, kwargs] = message
+    // Autobahn's transparent payload arrives as `payload`, with args [] (see Result.payload).
+    const args = payload instanceof Uint8Array ? undefined : payload
     const record = this.byId.get(registrationId)
     if (!record) {
       this.reply(
@@ -134,6 +136,7 @@ export class Callee {
     const invocation: Invocation = {
       args: args ?? [],
       kwargs: kwargs ?? {},
+      ...(payload instanceof Uint8Array ? { payload } : {}),
       details,
       procedure: typeof details.procedure === 'string' ? details.procedure : record.procedure,
       signal: state.controller.signal,
@@ -190,12 +193,17 @@ export class Callee {
     if (result !== undefined && !isInvokeResult(result)) {
       this.sendError(
         request,
-        new RPCError(ErrorUri.invalidArgument, ['the callee returned something other than { args?, kwargs? }']),
+        new RPCError(ErrorUri.invalidArgument, [
+          'the callee returned something other than { args?, kwargs? } or { payload, options? }',
+        ]),
       )
       return
     }
     try {
-      this.port.send(withPayload([MessageType.YIELD, request, {}], result?.args, result?.kwargs))
+      const message = result?.payload
+        ? [MessageType.YIELD, request, result.options ?? {}, result.payload]
+        : withPayload([MessageType.YIELD, request, {}], result?.args, result?.kwargs)
+      this.port.send(message)
     } catch (sendError) {
       this.port.logger.error('a callee result could not be sent', sendError)
       this.sendError(
@@ -278,9 +286,15 @@ export class Callee {
   }
 }
 
-function isInvokeResult(value: unknown): value is { args?: unknown[]; kwargs?: Dict } {
+function isInvokeResult(
+  value: unknown,
+): value is { args?: unknown[]; kwargs?: Dict; payload?: Uint8Array; options?: Dict } {
   if (!isDict(value)) return false
-  const { args, kwargs } = value as { args?: unknown; kwargs?: unknown }
+  const { args, kwargs, payload, options } = value as Record<string, unknown>
+  // A transparent payload stands alone (no args or kwargs), with optional YIELD options.
+  if (payload !== undefined) {
+    return payload instanceof Uint8Array && args == null && kwargs == null && (options == null || isDict(options))
+  }
   return (args == null || Array.isArray(args)) && (kwargs == null || isDict(kwargs))
 }
 

@@ -31,11 +31,11 @@ interface PreparedCall {
 export class Caller {
   constructor(private readonly port: SessionPort) {}
 
-  call(procedure: string, args?: Args, kwargs?: Kwargs, options: CallOptions = {}): Promise<Result> {
+  call(procedure: string, args?: Args | Uint8Array, kwargs?: Kwargs, options: CallOptions = {}): Promise<Result> {
     let prepared: PreparedCall
     try {
       prepared = this.prepare(procedure, options)
-      checkPayload(`call ${procedure}`, args, kwargs)
+      checkPayload(`call ${procedure}`, args, kwargs, true)
     } catch (error) {
       return Promise.reject(error)
     }
@@ -117,7 +117,7 @@ export class Caller {
   private begin(
     call: PreparedCall,
     wireOptions: Dict,
-    args: Args | undefined,
+    args: Args | Uint8Array | undefined,
     kwargs: Kwargs | undefined,
   ): { id: number; result: Promise<Result> } {
     const { port } = this

@@ -126,9 +126,10 @@ export class Client {
 
   /**
    * Calls a procedure. Rejects with RPCError when the callee or router answers with ERROR,
-   * with an `AbortError` when `options.signal` aborts.
+   * with an `AbortError` when `options.signal` aborts. `args` may be a `Uint8Array`: Autobahn's
+   * transparent payload, sent in place of Arguments (described by `enc_algo` in the options; no kwargs).
    */
-  call(procedure: string, args?: Args, kwargs?: Kwargs, options?: CallOptions): Promise<Result> {
+  call(procedure: string, args?: Args | Uint8Array, kwargs?: Kwargs, options?: CallOptions): Promise<Result> {
     return this.caller.call(procedure, args, kwargs, options)
   }
 
@@ -198,16 +199,27 @@ export class Client {
    * Publishes an event. With `acknowledge: true` it waits for the broker and resolves with the
    * publication ID from PUBLISHED (the `publication` subscribers see in their Event, and the key
    * of event history), or rejects with RPCError on ERROR. Without it, it resolves with undefined
-   * once the PUBLISH is sent.
+   * once the PUBLISH is sent. `args` may be a `Uint8Array`: Autobahn's transparent payload, sent in
+   * place of Arguments (describe it with `enc_algo`/`enc_serializer` in the options; no kwargs).
    */
   publish(
     topic: string,
-    args: Args | undefined,
+    args: Args | Uint8Array | undefined,
     kwargs: Kwargs | undefined,
     options: AcknowledgedPublish,
   ): Promise<number>
-  publish(topic: string, args?: Args, kwargs?: Kwargs, options?: PublishOptions): Promise<number | undefined>
-  publish(topic: string, args?: Args, kwargs?: Kwargs, options?: PublishOptions): Promise<number | undefined> {
+  publish(
+    topic: string,
+    args?: Args | Uint8Array,
+    kwargs?: Kwargs,
+    options?: PublishOptions,
+  ): Promise<number | undefined>
+  publish(
+    topic: string,
+    args?: Args | Uint8Array,
+    kwargs?: Kwargs,
+    options?: PublishOptions,
+  ): Promise<number | undefined> {
     return this.publisher.publish(topic, args, kwargs, options)
   }
 

@@ -23,8 +23,15 @@ export function checkUri(what: string, uri: unknown, match: unknown = 'exact'): 
   }
 }
 
-/** Checks args (a list, or absent) and kwargs (a dictionary, or absent); null counts as absent. */
-export function checkPayload(what: string, args: unknown, kwargs: unknown): void {
+/**
+ * Checks args (a list, or absent) and kwargs (a dictionary, or absent); null counts as absent.
+ * With `bytes`, args may be a transparent payload (a Uint8Array), which stands alone.
+ */
+export function checkPayload(what: string, args: unknown, kwargs: unknown, bytes = false): void {
+  if (bytes && args instanceof Uint8Array) {
+    if (kwargs != null) throw new InvalidArgumentError(`${what}: a transparent payload (bytes as args) takes no kwargs`)
+    return
+  }
   if (args != null && !Array.isArray(args)) {
     throw new InvalidArgumentError(`${what}: args must be an array, not ${typeName(args)}`)
   }
@@ -47,7 +54,13 @@ function typeName(value: unknown): string {
 
 /** The RPCError an ERROR message stands for (CallTimeoutError for `wamp.error.timeout`). */
 export function rpcErrorOf(message: ErrorMessage): RPCError {
-  const [, , , details, uri, args, kwargs] = message
-  if (uri === ErrorUri.timeout) return new CallTimeoutError(args ?? [], kwargs ?? {}, details)
-  return new RPCError(uri, args ?? [], kwargs ?? {}, details)
+  const [, , , details, uri, payload, kwargs] = message
+  // Autobahn's transparent payload: `error.payload`, with args [] (as Result.payload).
+  const args = payload instanceof Uint8Array ? [] : (payload ?? [])
+  const error =
+    uri === ErrorUri.timeout
+      ? new CallTimeoutError(args, kwargs ?? {}, details)
+      : new RPCError(uri, args, kwargs ?? {}, details)
+  if (payload instanceof Uint8Array) error.payload = payload
+  return error
 }

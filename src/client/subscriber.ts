@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../protocol/errors.js'
 import { MessageType } from '../protocol/message-types.js'
 import type { Dict, EventMessage } from '../protocol/messages.js'
+import { subscribeOptionsProblem } from '../protocol/pubsub-options.js'
 import { checkOptions, checkUri, payloadOf } from './payload.js'
 import { RevocationListeners } from './revocation.js'
 import { runHandler } from './run-handler.js'
@@ -31,6 +32,9 @@ export class Subscriber {
     const what = `subscribe to ${topic}`
     checkOptions(what, options)
     checkUri('subscribe', topic, options.match)
+    // The spec's rule for SUBSCRIBE.Options, shared with our router (which calls it a violation).
+    const problem = subscribeOptionsProblem(options)
+    if (problem) throw new InvalidArgumentError(`${what}: ${problem}`)
     if (typeof handler !== 'function') throw new InvalidArgumentError(`${what}: the handler must be a function`)
     this.port.assertOpen(what)
     const key = subscriptionKey(topic, options)

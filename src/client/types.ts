@@ -106,15 +106,24 @@ export interface InvocationInput {
   /** True for the last chunk. */
   final: boolean
 }
-/** What a callee handler returns: nothing (empty YIELD), or args and kwargs. */
-// biome-ignore lint/suspicious/noConfusingVoidType: handlers written as `() => {}` return void.
-export type InvokeResult = { args?: Args; kwargs?: Kwargs } | undefined | void
+/**
+ * What a callee handler returns: nothing (empty YIELD), args and kwargs, or Autobahn's transparent
+ * payload (one binary value in place of Arguments) with the YIELD options that describe it (`enc_algo`…).
+ */
+export type InvokeResult =
+  | { args?: Args; kwargs?: Kwargs }
+  | { payload: Uint8Array; options?: Dict }
+  | undefined
+  // biome-ignore lint/suspicious/noConfusingVoidType: handlers written as `() => {}` return void.
+  | void
 
 /** One invocation of a registered procedure. */
 export interface Invocation {
   args: Args
   kwargs: Kwargs
   details: Dict
+  /** Autobahn's transparent payload, as in Result (`args` is `[]` then). */
+  payload?: Uint8Array
   /** The URI that was called (differs from the registration's for pattern registrations). */
   procedure: string
   /**

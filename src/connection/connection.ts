@@ -200,7 +200,7 @@ export class Connection {
   }
 
   /** Calls on the open session, waiting up to `waitForSession` for one while reconnecting. */
-  async call(procedure: string, args?: Args, kwargs?: Kwargs, options?: CallOptions): Promise<Result> {
+  async call(procedure: string, args?: Args | Uint8Array, kwargs?: Kwargs, options?: CallOptions): Promise<Result> {
     const client = await this.nextSession(`call ${procedure}`, options?.signal)
     return client.call(procedure, args, kwargs, options)
   }
@@ -208,8 +208,14 @@ export class Connection {
   /**
    * Publishes on the open session, waiting up to `waitForSession` for one while reconnecting.
    * Resolves with the publication ID when `acknowledge: true`, else with undefined once sent.
+   * `args` may be Autobahn's transparent payload (a Uint8Array), as in `Client.publish`.
    */
-  async publish(topic: string, args?: Args, kwargs?: Kwargs, options?: PublishOptions): Promise<number | undefined> {
+  async publish(
+    topic: string,
+    args?: Args | Uint8Array,
+    kwargs?: Kwargs,
+    options?: PublishOptions,
+  ): Promise<number | undefined> {
     const client = await this.nextSession(`publish to ${topic}`)
     return client.publish(topic, args, kwargs, options)
   }

@@ -36,6 +36,8 @@ export class RPCError extends WampError {
   readonly args: Args
   readonly kwargs: Kwargs
   readonly details: Dict
+  /** Autobahn's transparent payload in place of Arguments (as `Result.payload`); `args` is `[]` then. */
+  payload?: Uint8Array
   constructor(
     /** The error URI, e.g. `wamp.error.no_such_procedure` or `com.example.error.not_found`. */
     readonly uri: string,

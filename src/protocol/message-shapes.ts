@@ -65,6 +65,10 @@ export function checkShape<T>(raw: unknown, shapes: ReadonlyMap<number, MessageS
     const [field, kind] = layout.fields[i - 1]!
     const wanted = misfit(kind, message[i])
     if (wanted) throw new ProtocolViolationError(`${messageName(code)}: ${field} must be ${wanted}`)
+    // Bytes as Arguments (a transparent payload) stand alone: an ArgumentsKw after them is malformed.
+    if (kind === 'payload' && message[i] instanceof Uint8Array && i < message.length - 1) {
+      throw new ProtocolViolationError(`${messageName(code)}: a transparent payload comes without ArgumentsKw`)
+    }
   }
   return message as T
 }

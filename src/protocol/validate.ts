@@ -1,7 +1,6 @@
-import { ProtocolViolationError } from './errors.js'
 import { checkEventDetails } from './event-details.js'
 import { checkShape, type MessageShape, shape } from './message-shapes.js'
-import { MessageType, messageName } from './message-types.js'
+import { MessageType } from './message-types.js'
 import type { RouterToClientMessage } from './messages.js'
 
 export { isDict } from './message-shapes.js'
@@ -12,7 +11,7 @@ const fromRouter = new Map<number, MessageShape>([
   [MessageType.ABORT, shape('Details:dict Reason:string Arguments:args ArgumentsKw:kwargs', 2)],
   [MessageType.CHALLENGE, shape('AuthMethod:string Extra:dict')],
   [MessageType.GOODBYE, shape('Details:dict Reason:string')],
-  [MessageType.ERROR, shape('Type:int Request:id Details:dict Error:string Arguments:args ArgumentsKw:kwargs', 2)],
+  [MessageType.ERROR, shape('Type:int Request:id Details:dict Error:string Arguments:payload ArgumentsKw:kwargs', 2)],
   [MessageType.PUBLISHED, shape('Request:id Publication:id')],
   [MessageType.SUBSCRIBED, shape('Request:id Subscription:id')],
   [MessageType.UNSUBSCRIBED, shape('Request:id0 Details:dict', 1)],
@@ -20,7 +19,7 @@ const fromRouter = new Map<number, MessageShape>([
   [MessageType.RESULT, shape('Request:id Details:dict Arguments:payload ArgumentsKw:kwargs', 2)],
   [MessageType.REGISTERED, shape('Request:id Registration:id')],
   [MessageType.UNREGISTERED, shape('Request:id0 Details:dict', 1)],
-  [MessageType.INVOCATION, shape('Request:id Registration:id Details:dict Arguments:args ArgumentsKw:kwargs', 2)],
+  [MessageType.INVOCATION, shape('Request:id Registration:id Details:dict Arguments:payload ArgumentsKw:kwargs', 2)],
   [MessageType.INTERRUPT, shape('Request:id Options:dict')],
 ])
 
@@ -32,12 +31,5 @@ export function validateInbound(message: unknown): RouterToClientMessage {
   const checked = checkShape<RouterToClientMessage>(message, fromRouter, 'client')
   const type = checked[0]
   if (type === MessageType.EVENT) checkEventDetails(checked[3])
-  // Bytes as Arguments (a transparent payload) stand alone: an ArgumentsKw after them is malformed.
-  if (
-    (type === MessageType.EVENT || type === MessageType.RESULT) &&
-    checked[checked.length - 2] instanceof Uint8Array
-  ) {
-    throw new ProtocolViolationError(`${messageName(type)}: a transparent payload comes without ArgumentsKw`)
-  }
   return checked
 }

@@ -5,12 +5,15 @@ import {
   type Args,
   type Dict,
   type Kwargs,
+  type Payload,
   type PublishMessage,
+  payloadDetails,
   type SubscribeMessage,
   type UnsubscribeMessage,
   withPayload,
 } from '../protocol/messages.js'
 import { isValidUri, type MatchPolicy } from '../protocol/uri.js'
+import { jsonSerializer } from '../serializers/json.js'
 import { matchPolicy, PatternTable } from './matching.js'
 import { DISCLOSE_DISALLOWED, errorReply, isReserved, type Peer } from './peer.js'
 import { type PublishFilter, publishFilter } from './publish-filter.js'
@@ -111,6 +114,13 @@ export class Broker {
     const details: Dict = disclose
       ? { publisher: peer.id, publisher_authid: peer.authid, publisher_authrole: peer.authrole }
       : {}
+    // A transparent payload travels with what describes it (enc_* or ppt_*).
+    Object.assign(details, payloadDetails(options))
+    const undeliverable = this.undeliverable(topic, filter, details, args, kwargs)
+    if (undeliverable) {
+      refuse(ErrorUri.invalidArgument, undeliverable)
+      return
+    }
     const publication = randomId()
     this.deliver(topic, publication, details, filter, args, kwargs)
     if (options.acknowledge === true) peer.send([MessageType.PUBLISHED, request, publication])
@@ -128,12 +138,36 @@ export class Broker {
     }
   }
 
+  /**
+   * Why a JSON subscriber could not receive this event (a MsgPack publisher's NaN, or a string that
+   * starts with U+0000), if one of the recipients speaks JSON: the publication is then refused as a
+   * whole rather than acknowledged and silently not delivered. MsgPack carries whatever JSON decodes.
+   */
+  private undeliverable(
+    topic: string,
+    filter: PublishFilter,
+    details: Dict,
+    args?: Payload,
+    kwargs?: Kwargs,
+  ): string | undefined {
+    const json = this.table
+      .matchAll(topic)
+      .some((subscription) => [...subscription.subscribers].some((s) => s.serialization === 'json' && filter(s)))
+    if (!json) return undefined
+    try {
+      jsonSerializer.encode(withPayload([MessageType.EVENT, 1, 1, details], args, kwargs))
+      return undefined
+    } catch (error) {
+      return `a JSON subscriber cannot receive this event: ${(error as Error).message}`
+    }
+  }
+
   private deliver(
     topic: string,
     publication: number,
     details: Dict,
     filter: PublishFilter,
-    args?: Args,
+    args?: Payload,
     kwargs?: Kwargs,
   ): void {
     for (const subscription of this.table.matchAll(topic)) {

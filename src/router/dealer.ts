@@ -9,6 +9,8 @@ import {
   type Dict,
   type ErrorMessage,
   type Kwargs,
+  type Payload,
+  payloadDetails,
   type RegisterMessage,
   type UnregisterMessage,
   withPayload,
@@ -104,7 +106,7 @@ export class Dealer {
     }
     const builtin = this.builtins.get(procedure)
     if (builtin) {
-      this.callBuiltin(caller, request, builtin, args ?? [], kwargs ?? {})
+      this.callBuiltin(caller, request, builtin, Array.isArray(args) ? args : [], kwargs ?? {})
       return
     }
     const registration = this.registrations.lookup(procedure)
@@ -153,7 +155,7 @@ export class Dealer {
     procedure: string,
     registration: Registration,
     callee: Callee,
-    args?: Args,
+    args?: Payload,
     kwargs?: Kwargs,
   ): void {
     const { peer } = callee
@@ -185,7 +187,12 @@ export class Dealer {
       killing: false,
     }
     const first = withPayload(
-      [MessageType.INVOCATION, call.invocation, call.registration, progress ? { ...details, progress } : details],
+      [
+        MessageType.INVOCATION,
+        call.invocation,
+        call.registration,
+        { ...details, ...payloadDetails(options), ...(progress ? { progress } : {}) },
+      ],
       args,
       kwargs,
     )
@@ -199,14 +206,14 @@ export class Dealer {
   }
 
   /** A further chunk of a progressive call invocation: same INVOCATION request, details frozen. */
-  private continueCall(call: Call, options: Dict, args?: Args, kwargs?: Kwargs): void {
+  private continueCall(call: Call, options: Dict, args?: Payload, kwargs?: Kwargs): void {
     if (!call.streaming) {
       throw new ProtocolViolationError(`CALL reuses request ${call.request}, a call still in progress`)
     }
     if (call.killing) return
     const progress = options.progress === true
     call.streaming = progress
-    const details = progress ? { ...call.details, progress: true } : call.details
+    const details = { ...call.details, ...payloadDetails(options), ...(progress ? { progress: true } : {}) }
     call.callee.send(withPayload([MessageType.INVOCATION, call.invocation, call.registration, details], args, kwargs))
   }
 
@@ -229,11 +236,13 @@ export class Dealer {
     if (options.progress === true) {
       if (!call.receiveProgress || call.killing) return
       this.arm(call)
-      call.caller.send(withPayload([MessageType.RESULT, call.request, { progress: true }], args, kwargs))
+      call.caller.send(
+        withPayload([MessageType.RESULT, call.request, { ...payloadDetails(options), progress: true }], args, kwargs),
+      )
       return
     }
     this.finish(call)
-    this.toCaller(call, withPayload([MessageType.RESULT, call.request, {}], args, kwargs))
+    this.toCaller(call, withPayload([MessageType.RESULT, call.request, payloadDetails(options)], args, kwargs))
   }
 
   /** ERROR(INVOCATION) from a callee goes to the caller as ERROR(CALL). */

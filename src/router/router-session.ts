@@ -59,6 +59,10 @@ export class RouterSession implements Peer {
     transport.closed.then(() => this.ended())
   }
 
+  get serialization(): string {
+    return this.transport.serialization
+  }
+
   send(message: unknown[]): boolean {
     return this.state === 'open' && this.write(message)
   }

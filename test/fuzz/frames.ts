@@ -62,8 +62,11 @@ export function wellFormed(frame: unknown): frame is unknown[] {
   if (count > layout.fields.length || count < layout.fields.length - layout.optional) return false
   const fieldsOk = layout.fields.slice(0, count).every((field, i) => {
     const value = frame[i + 1]
-    // EVENT and RESULT may carry Autobahn's transparent payload: bytes as the last field, in place of Arguments.
-    if (field === 'list' && (frame[0] === 36 || frame[0] === 50) && value instanceof Uint8Array) return i + 1 === count
+    // EVENT, RESULT, INVOCATION and ERROR may carry Autobahn's transparent payload: bytes as the last
+    // field, in place of Arguments.
+    if (field === 'list' && [36, 50, 68, 8].includes(frame[0] as number) && value instanceof Uint8Array) {
+      return i + 1 === count
+    }
     return fieldOk[field](value)
   })
   return fieldsOk && (frame[0] !== 36 || eventDetailsOk(frame[3] as Record<string, unknown>))

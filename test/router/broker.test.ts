@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Client, PublishOptions, RPCError } from '../../src/client/index.js'
+import { type Client, InvalidArgumentError, type PublishOptions } from '../../src/client/index.js'
 import type { HelloInfo } from '../../src/router/index.js'
 import { failure, join, RawPeer, sleep, testRouter } from './support.js'
 
@@ -59,7 +59,7 @@ describe('publisher exclusion and subscriber black- and whitelisting', () => {
     expect(await reach({ exclude_me: false, eligible_authrole: ['admin'] }, alice)).toEqual(['alice'])
   })
 
-  it('malformed lists are refused with invalid_argument (acknowledged publish)', async () => {
+  it('malformed lists are refused before sending (the spec vectors make them protocol violations)', async () => {
     const { people } = await audience()
     const malformed: Record<string, unknown>[] = [
       { exclude: 'x' },
@@ -68,10 +68,8 @@ describe('publisher exclusion and subscriber black- and whitelisting', () => {
       { exclude_me: 'no' },
     ]
     for (const options of malformed) {
-      const error = (await failure(
-        people.bob!.publish('test.news', [], {}, { acknowledge: true, ...options }),
-      )) as RPCError
-      expect(error.uri).toBe('wamp.error.invalid_argument')
+      const error = await failure(people.bob!.publish('test.news', [], {}, { acknowledge: true, ...options }))
+      expect(error).toBeInstanceOf(InvalidArgumentError)
     }
   })
 })
@@ -144,13 +142,15 @@ describe('PUBLISH, SUBSCRIBE, UNSUBSCRIBE on the wire', () => {
     expect((await one.next())[4]).toBe('wamp.error.no_such_subscription')
   })
 
-  it('SUBSCRIBE refuses an unknown match policy and an invalid topic', async () => {
+  it('SUBSCRIBE refuses an invalid topic; an unknown match policy is a protocol violation (spec vectors)', async () => {
     const router = testRouter()
     const peer = await RawPeer.join(router)
-    peer.send(32, 1, { match: 'glob' }, 'test.t')
-    expect((await peer.next()).slice(0, 5)).toEqual([8, 32, 1, {}, 'wamp.error.invalid_argument'])
     peer.send(32, 2, {}, 'a..b')
     expect((await peer.next()).slice(0, 5)).toEqual([8, 32, 2, {}, 'wamp.error.invalid_uri'])
+    peer.send(32, 1, { match: 'glob' }, 'test.t')
+    const abort = await peer.next()
+    expect(abort[0]).toBe(3)
+    expect(abort[2]).toBe('wamp.error.protocol_violation')
   })
 
   it('a subscriber that leaves is dropped: its subscription ends with it', async () => {

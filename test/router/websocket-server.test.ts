@@ -90,7 +90,7 @@ describe('listenWebSocket', () => {
     expect((await bystander.call('wamp.session.count')).args).toEqual([1])
   })
 
-  it('what a JSON peer cannot receive (a NUL-led string from a local MsgPack peer) is not sent, and nothing breaks', async () => {
+  it('what a JSON peer cannot receive (a NUL-led string from a local MsgPack peer) is refused, and nothing breaks', async () => {
     const { router, listener } = await serve()
     const overJson = await connect(listener.url, { realm: 'realm1', serialization: 'json', logger: quietClient })
     const local = await join(router, { serialization: 'msgpack' })
@@ -100,9 +100,11 @@ describe('listenWebSocket', () => {
     await local.subscribe('test.nul', (e) => void localEvents.push(e.args[0]))
     const publisher = await join(router, { serialization: 'msgpack' })
     // MsgPack carries any string; JSON reserves a leading U+0000 for bytes.
-    await publisher.publish('test.nul', ['\0text'], {}, { acknowledge: true })
+    // Issue 16: refused to the publisher as a whole (not acknowledged, then not delivered to JSON).
+    const refused = (await failure(publisher.publish('test.nul', ['\0text'], {}, { acknowledge: true }))) as RPCError
+    expect(refused.uri).toBe('wamp.error.invalid_argument')
     await sleep(20)
-    expect(localEvents).toEqual(['\0text'])
+    expect(localEvents).toEqual([])
     expect(jsonEvents).toBe(0)
     // A result the JSON caller cannot receive becomes an ERROR, not silence.
     await local.register('test.nul', () => ({ args: ['\0text'] }))

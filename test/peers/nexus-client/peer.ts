@@ -1,121 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { createInterface } from 'node:readline'
-import { parseWithBigInts, stringifyWithBigInts } from '../../../src/serializers/json-bigint.js'
+import { LinePeer } from '../line-peer.js'
 import { ensureNexusPeer } from './install.js'
 
-/** One line the Go peer printed: an answer (with `id`), or an invocation, interrupt or event report. */
-export type PeerLine = Record<string, unknown>
+export type { PeerLine } from '../line-peer.js'
 
-const READY_TIMEOUT_MS = 20_000
-const ANSWER_TIMEOUT_MS = 10_000
+/** The nexus Go client (test/peers/nexus-client/main.go) joined to a router, driven by JSON lines. */
+export type NexusPeer = LinePeer
 
-/** Every peer still running; SIGKILLed when this process exits. */
-const live = new Set<ChildProcess>()
-process.on('exit', () => {
-  for (const child of live) child.kill('SIGKILL')
-})
-
-/**
- * The nexus Go client (test/peers/nexus-client/main.go) joined to a router, driven by JSON lines.
- * Integers beyond ±2^53 travel both ways as BigInt (the driver speaks JSON with exact integers).
- */
-export class NexusPeer {
-  session = 0
-  private nextId = 1
-  private readonly answers = new Map<number, (line: PeerLine) => void>()
-  private readonly reports: PeerLine[] = []
-  private readonly waiters: { match: (line: PeerLine) => boolean; resolve: (line: PeerLine) => void }[] = []
-  private stderr = ''
-
-  private constructor(private readonly child: ChildProcess) {}
-
+export const NexusPeer = {
   /** Starts the peer and waits until it has joined `realm` on `url`. */
-  static async join(url: string, serialization: 'json' | 'msgpack', realm = 'realm1'): Promise<NexusPeer> {
+  async join(url: string, serialization: 'json' | 'msgpack', realm = 'realm1'): Promise<NexusPeer> {
     const binary = await ensureNexusPeer()
-    const child = spawn(binary, ['-url', url, '-realm', realm, '-serialization', serialization], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    })
-    live.add(child)
-    child.once('exit', () => live.delete(child))
-    const peer = new NexusPeer(child)
-    child.stdin?.on('error', () => {})
-    child.stderr?.setEncoding('utf8')
-    child.stderr?.on('data', (chunk: string) => {
-      peer.stderr = (peer.stderr + chunk).slice(-8192)
-    })
-    createInterface({ input: child.stdout! }).on('line', (text) => peer.receive(text))
-    const ready = await peer.waitFor((line) => line.ready === true, READY_TIMEOUT_MS)
-    peer.session = Number(ready.session)
-    return peer
-  }
-
-  private receive(text: string): void {
-    const line = parseWithBigInts(text) as PeerLine
-    if (typeof line.id === 'number' && this.answers.has(line.id)) {
-      this.answers.get(line.id)!(line)
-      this.answers.delete(line.id)
-      return
-    }
-    const index = this.waiters.findIndex((w) => w.match(line))
-    if (index >= 0) this.waiters.splice(index, 1)[0]!.resolve(line)
-    else this.reports.push(line)
-  }
-
-  /** Sends a command and resolves with its answer; rejects when the answer has `failure`. */
-  async send(command: Record<string, unknown>): Promise<PeerLine> {
-    const answer = await this.ask(command)
-    if (answer.failure !== undefined) throw new Error(`nexus peer: ${String(answer.failure)}`)
-    return answer
-  }
-
-  /** Sends a command and resolves with its answer as is. */
-  ask(command: Record<string, unknown>): Promise<PeerLine> {
-    const id = this.nextId++
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.answers.delete(id)
-        reject(new Error(`nexus peer: no answer to ${command.op} within ${ANSWER_TIMEOUT_MS} ms\n${this.stderr}`))
-      }, ANSWER_TIMEOUT_MS)
-      this.answers.set(id, (line) => {
-        clearTimeout(timer)
-        resolve(line)
-      })
-      this.child.stdin!.write(`${stringifyWithBigInts({ ...command, id })}\n`)
-    })
-  }
-
-  /** The first report (past or future) that matches. */
-  waitFor(match: (line: PeerLine) => boolean, ms = ANSWER_TIMEOUT_MS): Promise<PeerLine> {
-    const index = this.reports.findIndex(match)
-    if (index >= 0) return Promise.resolve(this.reports.splice(index, 1)[0]!)
-    return new Promise((resolve, reject) => {
-      const waiter = {
-        match,
-        resolve: (line: PeerLine) => {
-          clearTimeout(timer)
-          resolve(line)
-        },
-      }
-      const timer = setTimeout(() => {
-        this.waiters.splice(this.waiters.indexOf(waiter), 1)
-        reject(new Error(`nexus peer: the awaited report did not come within ${ms} ms\n${this.stderr}`))
-      }, ms)
-      this.waiters.push(waiter)
-    })
-  }
-
-  /** Reports received so far that match (and are not yet taken). */
-  seen(match: (line: PeerLine) => boolean): PeerLine[] {
-    return this.reports.filter(match)
-  }
-
-  /** Closes stdin (the peer leaves the realm and exits) and waits for the exit. */
-  async close(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()))
-    this.child.stdin!.end()
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 3000)
-    await exited
-    clearTimeout(timer)
-  }
+    return LinePeer.start('nexus peer', binary, ['-url', url, '-realm', realm, '-serialization', serialization])
+  },
 }

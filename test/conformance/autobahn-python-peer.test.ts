@@ -1,0 +1,208 @@
+import { afterEach, describe, expect, inject, it } from 'vitest'
+import { type Event, type Invocation, type Result, RPCError } from '../../src/client/index.js'
+import { AutobahnPythonPeer } from '../peers/autobahn-python/peer.js'
+import { nextValue, sessions, sleep, targets, uniqueUri } from './targets.js'
+
+// Issue 16: Autobahn|Python (the version installed beside Crossbar.io) as a peer of our client,
+// through nexus, Crossbar.io and our router: kwargs-only payloads, 64-bit integers at the edges,
+// cancellation and progressive results, both ways.
+const edges = [2n ** 53n + 1n, 2n ** 63n - 1n, -(2n ** 63n), 2n ** 64n - 1n]
+
+const aborted = (inv: Invocation) =>
+  new Promise<void>((resolve) => inv.signal.addEventListener('abort', () => resolve(), { once: true }))
+
+// Autobahn|Python lives in the Crossbar.io venv: the suite runs when crossbar is among WAMP_ROUTERS.
+const withPython = inject('routers').some((router) => router.name === 'crossbar')
+
+describe.skipIf(!withPython).each(targets({ transports: ['ws', 'inproc'] }))(
+  'Autobahn|Python as a peer: $label',
+  (target) => {
+    const pool = sessions(target)
+    const peers: AutobahnPythonPeer[] = []
+    afterEach(async () => {
+      await Promise.all(peers.splice(0).map((peer) => peer.close()))
+      await pool.closeAll()
+    })
+
+    async function pyPeer(): Promise<AutobahnPythonPeer> {
+      const peer = await AutobahnPythonPeer.join(target.wsUrl, target.serialization)
+      peers.push(peer)
+      return peer
+    }
+
+    describe('kwargs-only payloads', () => {
+      it('Python publishes kwargs only; our subscriber gets them', async () => {
+        const [client, py] = [await pool.join(), await pyPeer()]
+        const topic = uniqueUri('py.kwargs_event')
+        const events = nextValue<Event>()
+        await client.subscribe(topic, (event) => events.push(event))
+        await py.send({ op: 'publish', topic, kwargs: { only: 'kwargs' } })
+        const event = await events.next()
+        expect([event.args, event.kwargs]).toEqual([[], { only: 'kwargs' }])
+        expect(client.isOpen).toBe(true)
+      })
+
+      it('we publish kwargs only; the Python subscriber gets them', async () => {
+        const [client, py] = [await pool.join(), await pyPeer()]
+        const topic = uniqueUri('py.kwargs_event_back')
+        await py.send({ op: 'subscribe', topic })
+        await client.publish(topic, undefined, { only: 'kwargs' }, { acknowledge: true })
+        const event = await py.waitFor((line) => line.event === topic)
+        expect([event.args, event.kwargs]).toEqual([[], { only: 'kwargs' }])
+      })
+
+      it('Python calls with kwargs only; our callee answers with kwargs only, then an error with kwargs only', async () => {
+        const [client, py] = [await pool.join(), await pyPeer()]
+        const procedure = uniqueUri('py.kwargs_call')
+        const seen: Invocation[] = []
+        await client.register(procedure, (inv) => {
+          seen.push(inv)
+          if (inv.kwargs.fail) throw new RPCError('com.example.kwargs_error', [], { why: 'kwargs only' })
+          return { kwargs: { echoed: inv.kwargs.k } }
+        })
+        const ok = await py.send({ op: 'call', procedure, kwargs: { k: 1 } })
+        expect([seen[0]?.args, seen[0]?.kwargs]).toEqual([[], { k: 1 }])
+        expect([ok.args, ok.kwargs]).toEqual([[], { echoed: 1 }])
+        const failed = await py.send({ op: 'call', procedure, kwargs: { fail: true } })
+        expect([failed.error, failed.args, failed.kwargs]).toEqual([
+          'com.example.kwargs_error',
+          [],
+          { why: 'kwargs only' },
+        ])
+        expect(client.isOpen).toBe(true)
+      })
+
+      it('we call a Python callee that answers with kwargs only, then with an error carrying kwargs only', async () => {
+        const [client, py] = [await pool.join(), await pyPeer()]
+        const procedure = uniqueUri('py.kwargs_result')
+        await py.send({ op: 'register', procedure, reply: { kwargs: { only: 'kwargs' } } })
+        const result = await client.call(procedure, undefined, { k: 2 })
+        expect([result.args, result.kwargs]).toEqual([[], { only: 'kwargs' }])
+        expect((await py.waitFor((line) => line.invocation === procedure)).kwargs).toEqual({ k: 2 })
+
+        const failing = uniqueUri('py.kwargs_error')
+        await py.send({
+          op: 'register',
+          procedure: failing,
+          reply: { error: 'com.example.oops', kwargs: { why: 'x' } },
+        })
+        const error = (await client.call(failing).catch((e: unknown) => e)) as RPCError
+        expect(error).toBeInstanceOf(RPCError)
+        expect([error.uri, error.args, error.kwargs]).toEqual(['com.example.oops', [], { why: 'x' }])
+        expect(client.isOpen).toBe(true)
+      })
+    })
+
+    describe('int64 and uint64 at the edges', () => {
+      it('Python → us: a publication and a call carry 2^53+1, 2^63-1, -2^63 and 2^64-1 exactly', async () => {
+        const [client, py] = [await pool.join(), await pyPeer()]
+        const topic = uniqueUri('py.int64_event')
+        const events = nextValue<Event>()
+        await client.subscribe(topic, (event) => events.push(event))
+        await py.send({ op: 'publish', topic, args: edges, kwargs: { max: 2n ** 63n - 1n } })
+        const event = await events.next()
+        expect(event.args).toEqual(edges)
+        expect(event.kwargs).toEqual({ max: 2n ** 63n - 1n })
+
+        const procedure = uniqueUri('py.int64_call')
+        await client.register(procedure, ({ args }) => ({ args: [...args, -(2n ** 53n) - 1n] }))
+        const answer = await py.send({ op: 'call', procedure, args: edges })
+        expect(answer.args).toEqual([...edges, -(2n ** 53n) - 1n])
+      })
+
+      it('us → Python: a call to a Python callee and a publication to a Python subscriber carry the edges exactly', async () => {
+        const [client, py] = [await pool.join(), await pyPeer()]
+        const procedure = uniqueUri('py.int64_echo')
+        await py.send({ op: 'register', procedure })
+        const result = await client.call(procedure, edges, { min: -(2n ** 63n) })
+        expect((await py.waitFor((line) => line.invocation === procedure)).args).toEqual(edges)
+        expect(result.args).toEqual(edges)
+        expect(result.kwargs).toEqual({ min: -(2n ** 63n) })
+
+        const topic = uniqueUri('py.int64_event_back')
+        await py.send({ op: 'subscribe', topic })
+        await client.publish(topic, edges, {}, { acknowledge: true })
+        expect((await py.waitFor((line) => line.event === topic)).args).toEqual(edges)
+      })
+    })
+
+    describe('cancellation', () => {
+      it.each(['kill', 'killnowait', 'skip'] as const)(
+        'we cancel a call to a Python callee in %s mode',
+        async (mode) => {
+          const [client, py] = [await pool.join(), await pyPeer()]
+          const procedure = uniqueUri(`py.cancel_${mode}`)
+          await py.send({ op: 'register', procedure, waitForCancelMs: 1500, reply: { args: ['finished'] } })
+          const abort = new AbortController()
+          const call = client
+            .call(procedure, [], {}, { signal: abort.signal, cancelMode: mode })
+            .catch((e: unknown) => e)
+          await py.waitFor((line) => line.invocation === procedure)
+          const abortedAt = performance.now()
+          abort.abort('user gave up')
+          const error = (await call) as Error
+          if (mode === 'kill' && target.router !== 'crossbar') {
+            // kill: nexus and our router forward the callee's own answer, and Autobahn|Python 26.10
+            // answers an INTERRUPT of its cancelled handler with wamp.error.runtime_error (its quirk).
+            expect([error.name, (error as RPCError).uri]).toEqual(['RPCError', 'wamp.error.runtime_error'])
+          } else {
+            // Crossbar.io answers kill with wamp.error.canceled itself; killnowait and skip end at once.
+            expect(error.name).toBe('AbortError')
+          }
+          expect(performance.now() - abortedAt).toBeLessThan(1000)
+          if (mode === 'skip') {
+            await sleep(200)
+            expect(py.seen((line) => line.interrupted === procedure)).toEqual([])
+          } else {
+            await py.waitFor((line) => line.interrupted === procedure)
+          }
+          expect(client.stats.pendingRequests).toBe(0)
+          expect(client.isOpen).toBe(true)
+        },
+      )
+
+      it('a Python caller cancels a call to our callee (Autobahn sends no mode: the default, killnowait)', async () => {
+        const [client, py] = [await pool.join(), await pyPeer()]
+        const procedure = uniqueUri('py.cancelled')
+        let signal: AbortSignal | undefined
+        await client.register(procedure, async (inv) => {
+          signal = inv.signal
+          await Promise.race([aborted(inv), sleep(1000)])
+          if (inv.signal.aborted) throw inv.signal.reason
+          return { args: ['finished'] }
+        })
+        const answer = await py.ask({ op: 'call', procedure, cancelAfterMs: 200 })
+        expect(answer.failure).toBe('canceled')
+        expect(Number(answer.elapsedMs)).toBeLessThan(480)
+        await sleep(100)
+        expect(signal?.aborted).toBe(true)
+        expect(client.stats.activeInvocations).toBe(0)
+        expect(client.isOpen).toBe(true)
+      })
+    })
+
+    describe('progressive results', () => {
+      it('a Python callee sends progress to our caller', async () => {
+        const [client, py] = [await pool.join(), await pyPeer()]
+        const procedure = uniqueUri('py.progress')
+        await py.send({ op: 'register', procedure, progress: [[1], [2], [3]], reply: { args: ['done'] } })
+        const chunks: Result[] = []
+        const result = await client.call(procedure, [], {}, { onProgress: (chunk) => chunks.push(chunk) })
+        expect(chunks.map((chunk) => chunk.args)).toEqual([[1], [2], [3]])
+        expect(result.args).toEqual(['done'])
+      })
+
+      it('our callee sends progress to a Python caller', async () => {
+        const [client, py] = [await pool.join(), await pyPeer()]
+        const procedure = uniqueUri('py.progress_back')
+        await client.register(procedure, ({ progress }) => {
+          for (const n of [1, 2, 3]) progress([n])
+          return { args: ['done'] }
+        })
+        const answer = await py.send({ op: 'call', procedure, wantProgress: true })
+        expect(answer.progress).toEqual([[1], [2], [3]])
+        expect(answer.args).toEqual(['done'])
+      })
+    })
+  },
+)
