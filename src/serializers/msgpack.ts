@@ -42,12 +42,14 @@ function strictUtf8(target: Decoder): void {
     const start = this.pos + headerOffset
     const text = lenient.call(this, byteLength, headerOffset)
     // Only a short string with a non-ASCII character can have been read leniently.
-    return byteLength <= 200 && NON_ASCII.test(text)
-      ? strict.decode(this.bytes.subarray(start, start + byteLength))
-      : text
+    return byteLength <= 200 && hasNonAscii(text) ? strict.decode(this.bytes.subarray(start, start + byteLength)) : text
   }
 }
-const NON_ASCII = /[^\u0000-\u007f]/
+
+function hasNonAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return true
+  return false
+}
 
 /**
  * MessagePack through @msgpack/msgpack (spec v5: str and bin are distinct; bytes are Uint8Array).
