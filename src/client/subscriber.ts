@@ -143,12 +143,16 @@ export class Subscriber {
       this.port.logger.debug(`dropping an EVENT for unknown subscription ${subscriptionId}`)
       return
     }
+    const payload = payloadOf(args, kwargs, details)
     const event: Event = {
-      ...payloadOf(args, kwargs, details),
+      args: payload.args,
+      kwargs: payload.kwargs,
+      details,
       topic: typeof details.topic === 'string' ? details.topic : subscription.topic,
       subscription: subscriptionId,
       publication,
     }
+    if (payload.payload) event.payload = payload.payload
     for (const { handler } of subscription.handlers) {
       runHandler(handler, event, (error) => this.handlerFailed(subscription, error))
     }
