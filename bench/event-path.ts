@@ -51,6 +51,8 @@ for (const name of ['json', 'msgpack'] as const) {
   const rounds: number[] = []
   for (let i = 0; i < 5; i++) rounds.push(await measure(name))
   rounds.sort((a, b) => a - b)
-  console.log(`${name}: ${rounds[2]!.toFixed(0)} ns per event (median of 5; ${rounds.map((r) => r.toFixed(0)).join(', ')})`)
+  console.log(
+    `${name}: ${rounds[2]!.toFixed(0)} ns per event (median of 5; ${rounds.map((r) => r.toFixed(0)).join(', ')})`,
+  )
 }
 process.exit(0)
