@@ -2,8 +2,9 @@
  * The in-process router for React tests, with the wire in view: every message the provider's
  * sessions send and receive is recorded (as the client hands it to, and gets it from, the transport).
  */
-import { act } from '@testing-library/react'
-import type { ReactNode } from 'react'
+import { act, cleanup, render } from '@testing-library/react'
+import { type ReactNode, StrictMode } from 'react'
+import { afterEach } from 'vitest'
 import { type Client, type ClientConfig, connectLocal, createClient } from '../../src/client/index.js'
 import { WampProvider } from '../../src/react/index.js'
 import { createRouter } from '../../src/router/index.js'
@@ -106,6 +107,30 @@ export function localWire() {
     },
   }
   return wire
+}
+
+/**
+ * The per-file setup of the hook suites: a fresh wire for every test (disposed after it), `mount`,
+ * which renders under <StrictMode> inside the wire's provider, and `text` of a test id.
+ */
+export function wirePerTest() {
+  let current = localWire()
+  afterEach(async () => {
+    cleanup()
+    await current.dispose()
+    current = localWire()
+  })
+  const mount = (ui: ReactNode) => {
+    const tree = (node: ReactNode) => (
+      <StrictMode>
+        <current.Provider>{node}</current.Provider>
+      </StrictMode>
+    )
+    const view = render(tree(ui))
+    return { ...view, update: (node: ReactNode) => view.rerender(tree(node)) }
+  }
+  const text = (view: ReturnType<typeof mount>, id: string) => view.getByTestId(id).textContent
+  return { wire: () => current, mount, text }
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

@@ -3,35 +3,18 @@
  * useCall and useProgressCall under <StrictMode> on the in-process router: the rendered state and
  * the wire (one CALL per key, a CANCEL on supersede, disable and unmount). Cases of issue 15.
  */
-import { act, cleanup, render } from '@testing-library/react'
-import { StrictMode } from 'react'
-import { afterEach, describe, expect, it } from 'vitest'
+import { act } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
 import { InvalidArgumentError, RPCError } from '../../src/client/index.js'
 import { type CallStatus, useCall, useProgressCall } from '../../src/react/index.js'
-import { CALL, CANCEL, gate, localWire, sleep, until } from './local-wire.js'
+import { CALL, CANCEL, gate, sleep, until, wirePerTest } from './local-wire.js'
 
-let wire = localWire()
-afterEach(async () => {
-  cleanup()
-  await wire.dispose()
-  wire = localWire()
-})
-
-function mount(ui: React.ReactNode) {
-  const tree = (node: React.ReactNode) => (
-    <StrictMode>
-      <wire.Provider>{node}</wire.Provider>
-    </StrictMode>
-  )
-  const view = render(tree(ui))
-  return { ...view, update: (node: React.ReactNode) => view.rerender(tree(node)) }
-}
-
-const text = (view: ReturnType<typeof mount>, id: string) => view.getByTestId(id).textContent
+const suite = wirePerTest()
+const { mount, text } = suite
 
 /** A callee that never answers unless cancelled; counts interrupts. */
 async function slowCallee(procedure: string) {
-  const callee = await wire.peer()
+  const callee = await suite.wire().peer()
   const seen = { invocations: 0, interrupted: 0 }
   await callee.register(procedure, ({ signal }) => {
     seen.invocations += 1
@@ -47,7 +30,7 @@ async function slowCallee(procedure: string) {
 
 describe('useCall', () => {
   it('case 1: a throwing select ends in error (useCall and useProgressCall), one CALL each', async () => {
-    const callee = await wire.peer()
+    const callee = await suite.wire().peer()
     await callee.register('t.select', () => ({ args: [1] }))
     await callee.register('t.select.progress', ({ progress }) => {
       progress([1])
@@ -78,7 +61,7 @@ describe('useCall', () => {
       'both in error',
       () => text(view, 'a') === 'error:bad select' && text(view, 'b') === 'error:bad select:1',
     )
-    expect(wire.ofType(CALL)).toHaveLength(2)
+    expect(suite.wire().ofType(CALL)).toHaveLength(2)
   })
 
   it('case 2: enabled: false cancels the call in flight and goes idle, never stuck pending', async () => {
@@ -88,18 +71,21 @@ describe('useCall', () => {
       return <p data-testid="slow">{`${status}:${isPending}`}</p>
     }
     const view = mount(<Slow enabled />)
-    await until('pending with one CALL', () => wire.ofType(CALL).length === 1 && text(view, 'slow') === 'pending:true')
+    await until(
+      'pending with one CALL',
+      () => suite.wire().ofType(CALL).length === 1 && text(view, 'slow') === 'pending:true',
+    )
     view.update(<Slow enabled={false} />)
     expect(text(view, 'slow')).toBe('idle:false')
-    await until('one CANCEL', () => wire.ofType(CANCEL).length === 1)
+    await until('one CANCEL', () => suite.wire().ofType(CANCEL).length === 1)
     await until('the callee was interrupted', () => seen.interrupted === 1)
     await act(() => sleep(20))
     expect(text(view, 'slow')).toBe('idle:false')
-    expect(wire.ofType(CALL)).toHaveLength(1)
+    expect(suite.wire().ofType(CALL)).toHaveLength(1)
   })
 
   it('case 3: Dates are keyed by value: a new date calls again; two dates are two calls with their own results', async () => {
-    const callee = await wire.peer()
+    const callee = await suite.wire().peer()
     await callee.register('t.date', ({ args }) => ({ args: [args[0]] }))
     function Day({ id, date }: { id: string; date: Date }) {
       const { data } = useCall('t.date', { args: [date], select: (r) => r.args[0] as string })
@@ -114,7 +100,7 @@ describe('useCall', () => {
       </>,
     )
     await until('both answered', () => text(view, 'a') === d1.toISOString() && text(view, 'b') === d2.toISOString())
-    expect(wire.ofType(CALL)).toHaveLength(2)
+    expect(suite.wire().ofType(CALL)).toHaveLength(2)
     // A new Date object with the same time: no new call.
     view.update(
       <>
@@ -123,7 +109,7 @@ describe('useCall', () => {
       </>,
     )
     await act(() => sleep(20))
-    expect(wire.ofType(CALL)).toHaveLength(2)
+    expect(suite.wire().ofType(CALL)).toHaveLength(2)
     const d3 = new Date('2026-03-01T00:00:00Z')
     view.update(
       <>
@@ -133,7 +119,12 @@ describe('useCall', () => {
     )
     await until('a shows the new date', () => text(view, 'a') === d3.toISOString())
     // The spy sees what the client hands to the serializer: Dates, sent as ISO strings over JSON.
-    expect(wire.ofType(CALL).map((m) => (m[4] as Date[])[0]?.getTime())).toEqual([d1, d2, d3].map((d) => d.getTime()))
+    expect(
+      suite
+        .wire()
+        .ofType(CALL)
+        .map((m) => (m[4] as Date[])[0]?.getTime()),
+    ).toEqual([d1, d2, d3].map((d) => d.getTime()))
   })
 
   it('case 3: a class instance in args is an InvalidArgumentError naming its path; nothing is sent', async () => {
@@ -151,11 +142,11 @@ describe('useCall', () => {
     expect(seen).toBeInstanceOf(InvalidArgumentError)
     expect(seen?.message).toContain('a Point instance at args[0].at')
     await act(() => sleep(20))
-    expect(wire.ofType(CALL)).toHaveLength(0)
+    expect(suite.wire().ofType(CALL)).toHaveLength(0)
   })
 
   it('case 10: with enabled: false, a call started by execute() is cancelled on unmount; onSuccess never runs', async () => {
-    const callee = await wire.peer()
+    const callee = await suite.wire().peer()
     const answer = gate()
     let interrupted = 0
     await callee.register('t.manual', async ({ signal }) => {
@@ -185,10 +176,10 @@ describe('useCall', () => {
         rejected = error
       })
     })
-    await until('the CALL went out', () => wire.ofType(CALL).length === 1)
+    await until('the CALL went out', () => suite.wire().ofType(CALL).length === 1)
     expect(text(view, 'manual')).toBe('pending')
     view.unmount()
-    await until('a CANCEL went out', () => wire.ofType(CANCEL).length === 1)
+    await until('a CANCEL went out', () => suite.wire().ofType(CANCEL).length === 1)
     await until('the callee was interrupted', () => interrupted === 1)
     answer.open()
     await act(() => sleep(20))
@@ -197,7 +188,7 @@ describe('useCall', () => {
   })
 
   it('case 11: mutate calls with click-time args, never rejects; errors go to state and onError; mutateAsync rejects', async () => {
-    const callee = await wire.peer()
+    const callee = await suite.wire().peer()
     await callee.register('t.restart', ({ args }) => {
       if (args[0] === 'db') throw new RPCError('com.example.busy', ['db is busy'])
       return { args: [`restarted ${args[0]}`] }
@@ -226,7 +217,12 @@ describe('useCall', () => {
     expect(settled).toEqual(['restarted web', 'settled:com.example.busy: db is busy'])
     await expect(api!.mutateAsync({ args: ['db'] })).rejects.toBeInstanceOf(RPCError)
     await expect(api!.mutateAsync({ args: ['cache'] })).resolves.toBe('restarted cache')
-    expect(wire.ofType(CALL).map((m) => m[4])).toEqual([['web'], ['db'], ['db'], ['cache']])
+    expect(
+      suite
+        .wire()
+        .ofType(CALL)
+        .map((m) => m[4]),
+    ).toEqual([['web'], ['db'], ['db'], ['cache']])
     // A mutate still running at unmount: cancelled, and nothing unhandled.
     const seen = await slowCallee('t.hang')
     function Hang() {
@@ -254,19 +250,22 @@ describe('useCall', () => {
       return <p data-testid="slow">{status}</p>
     }
     const view = mount(<Slow procedure="t.slow.a" />)
-    await until('one CALL', () => wire.ofType(CALL).length === 1)
+    await until('one CALL', () => suite.wire().ofType(CALL).length === 1)
     view.update(<Slow procedure="t.slow.b" />)
-    await until('two CALLs and one CANCEL', () => wire.ofType(CALL).length === 2 && wire.ofType(CANCEL).length === 1)
+    await until(
+      'two CALLs and one CANCEL',
+      () => suite.wire().ofType(CALL).length === 2 && suite.wire().ofType(CANCEL).length === 1,
+    )
     expect(text(view, 'slow')).toBe('pending')
     view.update(null)
-    await until('two CANCELs', () => wire.ofType(CANCEL).length === 2)
+    await until('two CANCELs', () => suite.wire().ofType(CANCEL).length === 2)
   })
 })
 
 describe('useProgressCall', () => {
   /** A callee streaming chunks when the test says so. */
   async function streamingCallee(procedure: string) {
-    const callee = await wire.peer()
+    const callee = await suite.wire().peer()
     const control = { step: gate(), send: [] as number[], done: false }
     await callee.register(procedure, async ({ progress }) => {
       while (!control.done) {
@@ -311,13 +310,13 @@ describe('useProgressCall', () => {
         <Bar id="steady" />
       </>,
     )
-    await until('one CALL', () => wire.ofType(CALL).length === 1)
+    await until('one CALL', () => suite.wire().ofType(CALL).length === 1)
     await stream.send(1, 2, 3)
     await stream.finish()
     await until('steady done', () => text(view, 'steady') === 'success:6:3:done')
     expect(text(view, 'thrower')).toBe('error:1:1:')
-    expect(wire.ofType(CALL)).toHaveLength(1)
-    expect(wire.ofType(CANCEL)).toHaveLength(0)
+    expect(suite.wire().ofType(CALL)).toHaveLength(1)
+    expect(suite.wire().ofType(CANCEL)).toHaveLength(0)
   })
 
   it('case 6: a late joiner of a shared progressive call gets every chunk so far', async () => {
@@ -331,7 +330,7 @@ describe('useProgressCall', () => {
       )
     }
     const view = mount(<App late={false} />)
-    await until('one CALL', () => wire.ofType(CALL).length === 1)
+    await until('one CALL', () => suite.wire().ofType(CALL).length === 1)
     await stream.send(1, 2)
     await until('early at 3', () => text(view, 'early') === 'pending:3:2:')
     view.update(<App late />)
@@ -342,7 +341,7 @@ describe('useProgressCall', () => {
       'both done',
       () => text(view, 'early') === 'success:10:4:done' && text(view, 'late') === 'success:10:4:done',
     )
-    expect(wire.ofType(CALL)).toHaveLength(1)
+    expect(suite.wire().ofType(CALL)).toHaveLength(1)
   })
 
   it('case 9: reset() clears progress, data and the chunk count', async () => {

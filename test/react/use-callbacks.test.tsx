@@ -4,35 +4,20 @@
  * `onError` or `onProgress` lands in that hook's `error`; a neighbour sharing the same CALL is
  * untouched; nothing becomes an unhandled rejection (Vitest fails the run on one).
  */
-import { cleanup, render } from '@testing-library/react'
-import { StrictMode } from 'react'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { RPCError } from '../../src/client/index.js'
 import { useCall, useProgressCall } from '../../src/react/index.js'
-import { CALL, CANCEL, localWire, until } from './local-wire.js'
+import { CALL, CANCEL, until, wirePerTest } from './local-wire.js'
 
-let wire = localWire()
-afterEach(async () => {
-  cleanup()
-  await wire.dispose()
-  wire = localWire()
-})
-
-function mount(ui: React.ReactNode) {
-  return render(
-    <StrictMode>
-      <wire.Provider>{ui}</wire.Provider>
-    </StrictMode>,
-  )
-}
-
+const suite = wirePerTest()
+const { mount } = suite
 const thrower = (what: string) => () => {
   throw new Error(what)
 }
 
 describe('callbacks are contained to their component', () => {
   it('onSuccess that throws: its hook is in error, the neighbour sharing the CALL succeeds', async () => {
-    const callee = await wire.peer()
+    const callee = await suite.wire().peer()
     await callee.register('t.ok', () => ({ args: [7] }))
     function C({ id, onSuccess }: { id: string; onSuccess?: () => void }) {
       const { status, data, error } = useCall('t.ok', { select: (r) => r.args[0] as number, onSuccess })
@@ -46,11 +31,11 @@ describe('callbacks are contained to their component', () => {
     )
     await until('both settled', () => view.getByTestId('good').textContent === 'success:7:')
     await until('bad in error', () => view.getByTestId('bad').textContent === 'error:7:onSuccess broke')
-    expect(wire.ofType(CALL)).toHaveLength(1)
+    expect(suite.wire().ofType(CALL)).toHaveLength(1)
   })
 
   it('onError that throws: its throw is the error shown; the neighbour shows the RPC error', async () => {
-    const callee = await wire.peer()
+    const callee = await suite.wire().peer()
     await callee.register('t.fail', () => {
       throw new RPCError('com.example.failed')
     })
@@ -66,11 +51,11 @@ describe('callbacks are contained to their component', () => {
     )
     await until('bad', () => view.getByTestId('bad').textContent === 'error:onError broke')
     await until('good', () => view.getByTestId('good').textContent?.startsWith('error:com.example.failed') === true)
-    expect(wire.ofType(CALL)).toHaveLength(1)
+    expect(suite.wire().ofType(CALL)).toHaveLength(1)
   })
 
   it('onProgress that throws: its hook is in error; the neighbour gets every chunk and the result', async () => {
-    const callee = await wire.peer()
+    const callee = await suite.wire().peer()
     await callee.register('t.progress', async ({ progress }) => {
       for (const n of [1, 2, 3]) {
         progress([n])
@@ -90,7 +75,7 @@ describe('callbacks are contained to their component', () => {
     )
     await until('good', () => view.getByTestId('good').textContent === 'success:3:')
     expect(view.getByTestId('bad').textContent).toBe('error:1:onProgress broke')
-    expect(wire.ofType(CALL)).toHaveLength(1)
-    expect(wire.ofType(CANCEL)).toHaveLength(0)
+    expect(suite.wire().ofType(CALL)).toHaveLength(1)
+    expect(suite.wire().ofType(CANCEL)).toHaveLength(0)
   })
 })

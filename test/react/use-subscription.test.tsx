@@ -3,34 +3,17 @@
  * useSubscription, useRegister and useWampSession under <StrictMode> on the in-process router:
  * the rendered state and the wire. Cases of issue 15.
  */
-import { act, cleanup, render } from '@testing-library/react'
-import { StrictMode } from 'react'
-import { afterEach, describe, expect, it } from 'vitest'
+import { act } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
 import { RPCError } from '../../src/client/index.js'
 import { type RegisterHookStatus, useRegister, useSubscription, useWampSession } from '../../src/react/index.js'
-import { localWire, REGISTER, SUBSCRIBE, sleep, UNREGISTER, UNSUBSCRIBE, until } from './local-wire.js'
+import { REGISTER, SUBSCRIBE, sleep, UNREGISTER, UNSUBSCRIBE, until, wirePerTest } from './local-wire.js'
 
-let wire = localWire()
-afterEach(async () => {
-  cleanup()
-  await wire.dispose()
-  wire = localWire()
-})
-
-function mount(ui: React.ReactNode) {
-  const tree = (node: React.ReactNode) => (
-    <StrictMode>
-      <wire.Provider>{node}</wire.Provider>
-    </StrictMode>
-  )
-  const view = render(tree(ui))
-  return { ...view, update: (node: React.ReactNode) => view.rerender(tree(node)) }
-}
-
-const text = (view: ReturnType<typeof mount>, id: string) => view.getByTestId(id).textContent
+const suite = wirePerTest()
+const { mount, text } = suite
 
 async function publish(topic: string, values: unknown[]) {
-  const publisher = await wire.peer()
+  const publisher = await suite.wire().peer()
   for (const value of values) await publisher.publish(topic, [value], {}, { acknowledge: true })
   await act(() => sleep(10))
 }
@@ -47,13 +30,13 @@ describe('useSubscription', () => {
     await until('one event', () => text(view, 't') === 'active:1')
     view.update(<Ticker enabled={false} />)
     expect(text(view, 't')).toBe('idle:1')
-    await until('one UNSUBSCRIBE', () => wire.ofType(UNSUBSCRIBE).length === 1)
+    await until('one UNSUBSCRIBE', () => suite.wire().ofType(UNSUBSCRIBE).length === 1)
     await act(() => sleep(20))
     expect(text(view, 't')).toBe('idle:1')
-    expect(wire.ofType(SUBSCRIBE)).toHaveLength(1)
+    expect(suite.wire().ofType(SUBSCRIBE)).toHaveLength(1)
     view.update(<Ticker enabled />)
     await until('active again, afresh', () => text(view, 't') === 'active:0')
-    expect(wire.ofType(SUBSCRIBE)).toHaveLength(2)
+    expect(suite.wire().ofType(SUBSCRIBE)).toHaveLength(2)
   })
 
   it('case 8: bufferSize is respected (1 keeps the last event; 3 the last three)', async () => {
@@ -70,7 +53,7 @@ describe('useSubscription', () => {
         <Buffer id="none" size={0} />
       </>,
     )
-    await until('subscribed', () => wire.ofType(SUBSCRIBE).length === 1)
+    await until('subscribed', () => suite.wire().ofType(SUBSCRIBE).length === 1)
     await act(() => sleep(10))
     await publish(
       't.buffer',
@@ -108,8 +91,8 @@ describe('useSubscription', () => {
     await until('ok has all', () => text(view, 'ok') === 'active:10:')
     expect(text(view, 'r')).toBe('error:1:reducer of r')
     expect(text(view, 'e')).toBe('error:6:onEvent of e')
-    expect(wire.ofType(SUBSCRIBE)).toHaveLength(1)
-    expect(wire.ofType(UNSUBSCRIBE)).toHaveLength(0)
+    expect(suite.wire().ofType(SUBSCRIBE)).toHaveLength(1)
+    expect(suite.wire().ofType(UNSUBSCRIBE)).toHaveLength(0)
   })
 })
 
@@ -123,22 +106,22 @@ describe('useRegister', () => {
     }
     const view = mount(<Callee invoke="single" />)
     await until('active', () => text(view, 'c') === 'active')
-    expect(wire.ofType(REGISTER)).toHaveLength(1)
+    expect(suite.wire().ofType(REGISTER)).toHaveLength(1)
     // Inline options with the same values: nothing on the wire.
     view.update(<Callee invoke="single" />)
     await act(() => sleep(20))
-    expect(wire.ofType(REGISTER)).toHaveLength(1)
+    expect(suite.wire().ofType(REGISTER)).toHaveLength(1)
     view.update(<Callee invoke="roundrobin" />)
-    await until('re-registered', () => wire.ofType(REGISTER).length === 2 && text(view, 'c') === 'active')
-    expect(wire.ofType(UNREGISTER)).toHaveLength(1)
-    expect(wire.ofType(REGISTER)[1]![2]).toEqual({ invoke: 'roundrobin' })
+    await until('re-registered', () => suite.wire().ofType(REGISTER).length === 2 && text(view, 'c') === 'active')
+    expect(suite.wire().ofType(UNREGISTER)).toHaveLength(1)
+    expect(suite.wire().ofType(REGISTER)[1]![2]).toEqual({ invoke: 'roundrobin' })
     view.update(<Callee invoke="roundrobin" match="prefix" />)
-    await until('re-registered again', () => wire.ofType(REGISTER).length === 3 && text(view, 'c') === 'active')
-    expect(wire.ofType(UNREGISTER)).toHaveLength(2)
-    expect(wire.ofType(REGISTER)[2]![2]).toEqual({ invoke: 'roundrobin', match: 'prefix' })
+    await until('re-registered again', () => suite.wire().ofType(REGISTER).length === 3 && text(view, 'c') === 'active')
+    expect(suite.wire().ofType(UNREGISTER)).toHaveLength(2)
+    expect(suite.wire().ofType(REGISTER)[2]![2]).toEqual({ invoke: 'roundrobin', match: 'prefix' })
     await act(() => sleep(20))
-    expect(wire.ofType(REGISTER)).toHaveLength(3)
-    const caller = await wire.peer()
+    expect(suite.wire().ofType(REGISTER)).toHaveLength(3)
+    const caller = await suite.wire().peer()
     expect((await caller.call('t.callee.sub')).args).toEqual(['hi'])
   })
 
@@ -153,13 +136,13 @@ describe('useRegister', () => {
     }
     const view = mount(<Callee />)
     await until('active', () => text(view, 'c') === 'active:0:')
-    const caller = await wire.peer()
+    const caller = await suite.wire().peer()
     await expect(caller.call('t.flaky', ['no'])).rejects.toMatchObject({ uri: 'com.example.no' })
     await until('one call, no error', () => text(view, 'c') === 'active:1:')
     await expect(caller.call('t.flaky', ['bug'])).rejects.toMatchObject({ uri: 'wamp.error.runtime_error' })
     await until('the bug shows', () => text(view, 'c') === 'active:2:handler bug')
     expect((await caller.call('t.flaky', ['fine'])).args).toEqual(['ok'])
-    expect(wire.ofType(REGISTER)).toHaveLength(1)
+    expect(suite.wire().ofType(REGISTER)).toHaveLength(1)
   })
 })
 
