@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import { type Event, type Invocation, type Result, RPCError } from '../../src/client/index.js'
 import { AutobahnPythonPeer } from '../peers/autobahn-python/peer.js'
+import { describeInt64Edges } from './peer-int64.js'
 import { nextValue, sessions, sleep, targets, uniqueUri } from './targets.js'
 
 // Issue 16: Autobahn|Python (the version installed beside Crossbar.io) as a peer of our client,
 // through nexus, Crossbar.io and our router: kwargs-only payloads, 64-bit integers at the edges,
 // cancellation and progressive results, both ways.
-const edges = [2n ** 53n + 1n, 2n ** 63n - 1n, -(2n ** 63n), 2n ** 64n - 1n]
 
 const aborted = (inv: Invocation) =>
   new Promise<void>((resolve) => inv.signal.addEventListener('abort', () => resolve(), { once: true }))
@@ -93,38 +93,7 @@ describe.skipIf(!withPython).each(targets({ transports: ['ws', 'inproc'] }))(
       })
     })
 
-    describe('int64 and uint64 at the edges', () => {
-      it('Python → us: a publication and a call carry 2^53+1, 2^63-1, -2^63 and 2^64-1 exactly', async () => {
-        const [client, py] = [await pool.join(), await pyPeer()]
-        const topic = uniqueUri('py.int64_event')
-        const events = nextValue<Event>()
-        await client.subscribe(topic, (event) => events.push(event))
-        await py.send({ op: 'publish', topic, args: edges, kwargs: { max: 2n ** 63n - 1n } })
-        const event = await events.next()
-        expect(event.args).toEqual(edges)
-        expect(event.kwargs).toEqual({ max: 2n ** 63n - 1n })
-
-        const procedure = uniqueUri('py.int64_call')
-        await client.register(procedure, ({ args }) => ({ args: [...args, -(2n ** 53n) - 1n] }))
-        const answer = await py.send({ op: 'call', procedure, args: edges })
-        expect(answer.args).toEqual([...edges, -(2n ** 53n) - 1n])
-      })
-
-      it('us → Python: a call to a Python callee and a publication to a Python subscriber carry the edges exactly', async () => {
-        const [client, py] = [await pool.join(), await pyPeer()]
-        const procedure = uniqueUri('py.int64_echo')
-        await py.send({ op: 'register', procedure })
-        const result = await client.call(procedure, edges, { min: -(2n ** 63n) })
-        expect((await py.waitFor((line) => line.invocation === procedure)).args).toEqual(edges)
-        expect(result.args).toEqual(edges)
-        expect(result.kwargs).toEqual({ min: -(2n ** 63n) })
-
-        const topic = uniqueUri('py.int64_event_back')
-        await py.send({ op: 'subscribe', topic })
-        await client.publish(topic, edges, {}, { acknowledge: true })
-        expect((await py.waitFor((line) => line.event === topic)).args).toEqual(edges)
-      })
-    })
+    describeInt64Edges('Python', 'py', () => pool.join(), pyPeer)
 
     describe('cancellation', () => {
       it.each(['kill', 'killnowait', 'skip'] as const)(

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import { type Event, type Invocation, type Result, RPCError } from '../../src/client/index.js'
 import { NexusPeer } from '../peers/nexus-client/peer.js'
+import { describeInt64Edges } from './peer-int64.js'
 import { nextValue, sessions, sleep, targets, uniqueUri } from './targets.js'
 
 // Issue 16: the nexus Go client (v3.3) as a peer of our client, through nexus, Crossbar.io and our
 // router. It sends a nil args beside kwargs as a null Arguments, and carries int64/uint64 exactly.
-const edges = [2n ** 53n + 1n, 2n ** 63n - 1n, -(2n ** 63n), 2n ** 64n - 1n]
 
 /** Resolves when the handler's signal aborts. */
 const aborted = (inv: Invocation) =>
@@ -98,39 +98,7 @@ describe.skipIf(!withGo).each(targets({ transports: ['ws', 'inproc'] }))(
       })
     })
 
-    describe('int64 and uint64 at the edges', () => {
-      it('Go → us: a publication and a call carry 2^53+1, 2^63-1, -2^63 and 2^64-1 exactly', async () => {
-        const [client, go] = [await pool.join(), await goPeer()]
-        const topic = uniqueUri('go.int64_event')
-        const events = nextValue<Event>()
-        await client.subscribe(topic, (event) => events.push(event))
-        await go.send({ op: 'publish', topic, args: edges, kwargs: { max: 2n ** 63n - 1n } })
-        const event = await events.next()
-        expect(event.args).toEqual(edges)
-        expect(event.kwargs).toEqual({ max: 2n ** 63n - 1n })
-
-        const procedure = uniqueUri('go.int64_call')
-        await client.register(procedure, ({ args }) => ({ args: [...args, -(2n ** 53n) - 1n] }))
-        const answer = await go.send({ op: 'call', procedure, args: edges })
-        expect(answer.args).toEqual([...edges, -(2n ** 53n) - 1n])
-      })
-
-      it('us → Go: a call to a Go callee and a publication to a Go subscriber carry the edges exactly', async () => {
-        const [client, go] = [await pool.join(), await goPeer()]
-        const procedure = uniqueUri('go.int64_echo')
-        await go.send({ op: 'register', procedure })
-        const result = await client.call(procedure, edges, { min: -(2n ** 63n) })
-        const invocation = await go.waitFor((line) => line.invocation === procedure)
-        expect(invocation.args).toEqual(edges)
-        expect(result.args).toEqual(edges)
-        expect(result.kwargs).toEqual({ min: -(2n ** 63n) })
-
-        const topic = uniqueUri('go.int64_event_back')
-        await go.send({ op: 'subscribe', topic })
-        await client.publish(topic, edges, {}, { acknowledge: true })
-        expect((await go.waitFor((line) => line.event === topic)).args).toEqual(edges)
-      })
-    })
+    describeInt64Edges('Go', 'go', () => pool.join(), goPeer)
 
     describe('cancellation', () => {
       it.each(['kill', 'killnowait', 'skip'] as const)('we cancel a call to a Go callee in %s mode', async (mode) => {
