@@ -5,13 +5,15 @@ import type { Args, CallOptions, CancelMode, Kwargs, Result } from '../client/ty
  *
  * | status    | means                                                            | leaves on                                                        |
  * |-----------|------------------------------------------------------------------|------------------------------------------------------------------|
- * | `idle`    | not called: disabled, waiting for the first session, or `reset()` | a call starts → `pending`                                        |
- * | `pending` | a call is in flight (or waits for the session to come back)      | result → `success`; failure → `error`; `enabled: false` → `idle`; key change → `pending` (the old call is cancelled) |
+ * | `idle`    | not called: disabled, or `reset()`                               | a call starts → `pending`                                        |
+ * | `pending` | a call is in flight, or an enabled hook waits for a session (from its first render) | result → `success`; failure → `error`; `enabled: false` → `idle`; key change → `pending` (the old call is cancelled) |
  * | `success` | the last call returned; `data` holds what `select` made of it    | key change, reconnect or `mutate` → `pending`; `enabled: false` → `idle` (data kept) |
  * | `error`   | the call failed, was cancelled by `cancel()`, or a callback of this hook threw (`select`, `reducer`, `onProgress`, `onSuccess`, `onError`) | as `success` |
  *
- * A disabled hook is `idle` and keeps its last `data`, unless it shows the outcome of a call
- * started by `mutate`/`mutateAsync`/`execute`. Cancellation by `enabled: false`, a key change or
+ * An enabled hook is `pending` from its first render until its first outcome: never `idle`. A
+ * disabled hook is `idle` and keeps its last `data`, unless it shows the outcome of a call
+ * started by `mutate`/`mutateAsync`/`execute`. Data kept across a key change is flagged with
+ * `isPreviousData` until a call with the current key succeeds. Cancellation by `enabled: false`, a key change or
  * unmount never leaves `pending` behind.
  */
 export type CallStatus = 'idle' | 'pending' | 'success' | 'error'
@@ -52,6 +54,11 @@ export interface UseCallResult<TData = Result, A = Args, K = Kwargs> {
   status: CallStatus
   /** The latest successful data of this hook (kept while a new call is pending, and when disabled). */
   data: TData | undefined
+  /**
+   * True when `data` came from a call with other arguments than the current ones (the key changed
+   * and the new call has not succeeded yet, or the hook is disabled): show it as stale.
+   */
+  isPreviousData: boolean
   error: Error | undefined
   isPending: boolean
   /**

@@ -24,6 +24,14 @@ interface Run {
   cancel(): void
 }
 
+/** The store's state: the call state plus the keys that its status and its data belong to. */
+interface StoredCallState<TData, TProgress> extends CallState<TData, TProgress> {
+  /** The key the status was set for: another key than the props' means the effect has not caught up. */
+  statusKey: string | undefined
+  /** The key of the call that produced `data`. */
+  dataKey: string | undefined
+}
+
 const connectionPhase = (state: { status: string }) => state.status
 
 /** The engine of useCall and useProgressCall: one call state per hook, shared calls on the wire. */
@@ -47,9 +55,11 @@ export function useCallCore<TData, TProgress>(
   const latest = useLatest({ options, progress, keyError })
   const [store] = useState(
     () =>
-      new Store<CallState<TData, TProgress>>({
+      new Store<StoredCallState<TData, TProgress>>({
         status: 'idle',
+        statusKey: undefined,
         data: undefined,
+        dataKey: undefined,
         error: undefined,
         progress: progress?.initialValue,
         lastChunk: undefined,
@@ -57,6 +67,7 @@ export function useCallCore<TData, TProgress>(
       }),
   )
   const current = useRef<Run | undefined>(undefined)
+  const latestKey = useLatest(key)
   // The status shows a mutate's outcome: disabling the hook leaves it alone.
   const manualOutcome = useRef(false)
 
@@ -68,8 +79,10 @@ export function useCallCore<TData, TProgress>(
       const run: Run = { mode, cancel: () => {} }
       current.current = run
       manualOutcome.current = mode === 'manual'
+      const runKey = key
       store.update({
         status: 'pending',
+        statusKey: runKey,
         error: undefined,
         ...(progressConfig ? { progress: progressConfig.initialValue, lastChunk: undefined, chunkCount: 0 } : {}),
       })
@@ -88,7 +101,7 @@ export function useCallCore<TData, TProgress>(
           const outcome = contain(callback)
           if (!outcome.ok) shown = outcome.error
         }
-        store.update({ status: 'error', error: shown })
+        store.update({ status: 'error', statusKey: runKey, error: shown })
       }
 
       const onChunk = progressConfig
@@ -135,14 +148,14 @@ export function useCallCore<TData, TProgress>(
           }
           const data = selected.value
           current.current = undefined
-          store.update({ status: 'success', data, error: undefined })
+          store.update({ status: 'success', statusKey: runKey, data, dataKey: runKey, error: undefined })
           for (const callback of [
             () => latest.current.options.onSuccess?.(data),
             () => callbacks?.onSuccess?.(data),
             () => callbacks?.onSettled?.(data, undefined),
           ]) {
             const ran = contain(callback)
-            if (!ran.ok) store.update({ status: 'error', error: ran.error })
+            if (!ran.ok) store.update({ status: 'error', statusKey: runKey, error: ran.error })
           }
           return data
         },
@@ -159,20 +172,24 @@ export function useCallCore<TData, TProgress>(
   useEffect(() => {
     const { keyError: invalid } = latest.current
     if (invalid) {
-      store.update({ status: 'error', error: invalid })
+      store.update({ status: 'error', statusKey: key, error: invalid })
       return undefined
     }
     if (!enabled) {
-      if (!manualOutcome.current) store.update({ status: 'idle', error: undefined })
+      if (!manualOutcome.current) store.update({ status: 'idle', statusKey: key, error: undefined })
       return undefined
     }
     if (!isOpen) {
+      const before = store.getSnapshot()
       // A pending call goes out again on the next session; a connection closed for good fails it.
-      if (phase === 'closed' && store.getSnapshot().status === 'pending' && !current.current) {
+      if (phase === 'closed' && (before.status === 'pending' || before.statusKey !== key) && !current.current) {
         store.update({
           status: 'error',
+          statusKey: key,
           error: new ClientClosedError(`cannot call ${procedure}: the connection is closed`),
         })
+      } else if (phase !== 'closed' && before.statusKey !== key) {
+        store.update({ status: 'pending', statusKey: key, error: undefined })
       }
       return undefined
     }
@@ -183,7 +200,7 @@ export function useCallCore<TData, TProgress>(
       current.current = undefined
       run.cancel()
     }
-  }, [start, enabled, isOpen, phase, latest, store, procedure])
+  }, [start, enabled, isOpen, phase, latest, store, procedure, key])
 
   // Unmount cancels whatever runs, a mutate's call too, and no callback runs afterwards.
   useEffect(
@@ -200,8 +217,12 @@ export function useCallCore<TData, TProgress>(
     if (!run) return
     current.current = undefined
     run.cancel()
-    store.update({ status: 'error', error: new WampAbortError('cancelled', `the call to ${procedure}`) })
-  }, [store, procedure])
+    store.update({
+      status: 'error',
+      statusKey: latestKey.current,
+      error: new WampAbortError('cancelled', `the call to ${procedure}`),
+    })
+  }, [store, procedure, latestKey])
 
   const reset = useCallback(() => {
     const run = current.current
@@ -210,13 +231,15 @@ export function useCallCore<TData, TProgress>(
     run?.cancel()
     store.set({
       status: 'idle',
+      statusKey: latestKey.current,
       data: undefined,
+      dataKey: undefined,
       error: undefined,
       progress: latest.current.progress?.initialValue,
       lastChunk: undefined,
       chunkCount: 0,
     })
-  }, [store, latest])
+  }, [store, latest, latestKey])
 
   const mutateAsync = useCallback((variables?: CallVariables) => start('manual', variables).promise, [start])
   const mutate = useCallback(
@@ -226,6 +249,28 @@ export function useCallCore<TData, TProgress>(
     [start],
   )
   const execute = useCallback(() => mutateAsync(), [mutateAsync])
-  const state = useStore(store)
-  return { ...state, isPending: state.status === 'pending', mutate, mutateAsync, execute, cancel, reset }
+  const { statusKey, dataKey, ...state } = useStore(store)
+  // Between a render with new props and the effect that acts on them, show what the effect will do.
+  const caughtUp = statusKey === key
+  const status = keyError
+    ? 'error'
+    : caughtUp
+      ? state.status
+      : enabled
+        ? 'pending'
+        : manualOutcome.current
+          ? state.status
+          : 'idle'
+  return {
+    ...state,
+    status,
+    error: keyError && !caughtUp ? keyError : state.error,
+    isPending: status === 'pending',
+    isPreviousData: state.data !== undefined && dataKey !== key,
+    mutate,
+    mutateAsync,
+    execute,
+    cancel,
+    reset,
+  }
 }

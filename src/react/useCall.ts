@@ -19,9 +19,9 @@ export type { UseCallOptions, UseCallResult } from './use-call-core.js'
  * <button onClick={() => restart.mutate({ args: [service] })}>Restart</button>
  */
 export function useCall<TData = Result>(procedure: string, options: UseCallOptions<TData> = {}): UseCallResult<TData> {
-  const { status, data, error, isPending, mutate, mutateAsync, execute, cancel, reset } = useCallCore<TData, never>(
-    procedure,
-    options,
-  )
-  return { status, data, error, isPending, mutate, mutateAsync, execute, cancel, reset }
+  const { status, data, isPreviousData, error, isPending, mutate, mutateAsync, execute, cancel, reset } = useCallCore<
+    TData,
+    never
+  >(procedure, options)
+  return { status, data, isPreviousData, error, isPending, mutate, mutateAsync, execute, cancel, reset }
 }

@@ -40,11 +40,12 @@ export function useProgressCall<TData = Result, TProgress = Result>(
 ): UseProgressCallResult<TData, TProgress> {
   const { reducer, initialValue, onProgress, ...callOptions } = options
   const core = useCallCore<TData, TProgress>(procedure, callOptions, { reducer, initialValue, onProgress })
-  const { status, data, error, isPending, mutate, mutateAsync, execute, cancel, reset } = core
+  const { status, data, isPreviousData, error, isPending, mutate, mutateAsync, execute, cancel, reset } = core
   const { progress, lastChunk, chunkCount } = core
   return {
     status,
     data,
+    isPreviousData,
     error,
     isPending,
     mutate,

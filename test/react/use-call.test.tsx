@@ -363,3 +363,54 @@ describe('useProgressCall', () => {
     expect(text(view, 'r')).toBe('idle:0:0:')
   })
 })
+
+describe('useCall status from the first render', () => {
+  it('an enabled hook is pending from its first render, and a key change never shows the old outcome as the new one', async () => {
+    const callee = await suite.wire().peer()
+    await callee.register('t.double', ({ args }) => ({ args: [(args[0] as number) * 2] }))
+    const rendered: string[] = []
+    function Double({ n }: { n: number }) {
+      const { status, data, isPreviousData } = useCall('t.double', { args: [n], select: (r) => r.args[0] as number })
+      rendered.push(`${n}:${status}:${data}:${isPreviousData}`)
+      return <p data-testid="d">{`${status}:${data}:${isPreviousData}`}</p>
+    }
+    const view = mount(<Double n={1} />)
+    expect(rendered[0]).toBe('1:pending:undefined:false')
+    await until('2', () => text(view, 'd') === 'success:2:false')
+    view.update(<Double n={5} />)
+    // The first render with the new key: pending, the old data kept and flagged as previous.
+    expect(rendered.find((line) => line.startsWith('5:'))).toBe('5:pending:2:true')
+    await until('10', () => text(view, 'd') === 'success:10:false')
+    expect(rendered.filter((line) => line.includes(':idle:'))).toEqual([])
+    expect(rendered.filter((line) => line.startsWith('5:success:2'))).toEqual([])
+    expect(suite.wire().ofType(CALL)).toHaveLength(2)
+  })
+
+  it('a disabled hook whose key changes is idle, keeps its data flagged as previous, and calls nothing', async () => {
+    const callee = await suite.wire().peer()
+    await callee.register('t.double', ({ args }) => ({ args: [(args[0] as number) * 2] }))
+    const rendered: string[] = []
+    function Double({ n, enabled }: { n: number; enabled: boolean }) {
+      const { status, data, isPreviousData } = useCall('t.double', {
+        args: [n],
+        enabled,
+        select: (r) => r.args[0] as number,
+      })
+      rendered.push(`${n}:${status}`)
+      return <p data-testid="d">{`${status}:${data}:${isPreviousData}`}</p>
+    }
+    const view = mount(<Double n={1} enabled={false} />)
+    expect(text(view, 'd')).toBe('idle:undefined:false')
+    view.update(<Double n={1} enabled />)
+    await until('2', () => text(view, 'd') === 'success:2:false')
+    view.update(<Double n={3} enabled={false} />)
+    expect(text(view, 'd')).toBe('idle:2:true')
+    await sleep(20)
+    expect(text(view, 'd')).toBe('idle:2:true')
+    expect(suite.wire().ofType(CALL)).toHaveLength(1)
+    expect(rendered.filter((line) => line.startsWith('3:') && !line.endsWith(':idle'))).toEqual([])
+    view.update(<Double n={3} enabled />)
+    await until('6', () => text(view, 'd') === 'success:6:false')
+    expect(suite.wire().ofType(CALL)).toHaveLength(2)
+  })
+})
