@@ -1,10 +1,11 @@
 import { InvalidArgumentError } from '../protocol/errors.js'
+import { routerHasFeature } from '../protocol/features.js'
 import { MessageType } from '../protocol/message-types.js'
 import type { Dict, EventMessage } from '../protocol/messages.js'
 import { subscribeOptionsProblem } from '../protocol/pubsub-options.js'
 import { checkOptions, checkUri, payloadOf } from './payload.js'
 import { RevocationListeners } from './revocation.js'
-import { runHandler } from './run-handler.js'
+import { allSucceeded, type HandlerOutcome, runHandler } from './run-handler.js'
 import type { SessionPort } from './session-port.js'
 import type { Event, EventHandler, SubscribeOptions, Subscription } from './types.js'
 
@@ -153,9 +154,30 @@ export class Subscriber {
       publication,
     }
     if (payload.payload) event.payload = payload.payload
+    const outcomes: HandlerOutcome[] = []
     for (const { handler } of subscription.handlers) {
-      runHandler(handler, event, (error) => this.handlerFailed(subscription, error))
+      outcomes.push(runHandler(handler, event, (error) => this.handlerFailed(subscription, error)))
     }
+    if (details.x_acknowledged_delivery === true) this.acknowledge(publication, allSucceeded(outcomes))
+  }
+
+  /**
+   * Acknowledged event delivery (Autobahn's `x_acknowledged_event_delivery`): once every handler has
+   * succeeded (a returned promise resolved), EVENT_RECEIVED tells the broker, if it announced the
+   * feature. A failed handler sends nothing, as in Autobahn|Python.
+   */
+  private acknowledge(publication: number, outcome: HandlerOutcome): void {
+    if (!routerHasFeature(this.port.routerDetails, 'broker', 'x_acknowledged_event_delivery')) return
+    const send = (ok: boolean) => {
+      if (!ok || !this.port.isOpen()) return
+      try {
+        this.port.send([MessageType.EVENT_RECEIVED, publication])
+      } catch (error) {
+        this.port.logger.debug(`EVENT_RECEIVED for publication ${publication} not sent`, error)
+      }
+    }
+    if (typeof outcome === 'boolean') send(outcome)
+    else void outcome.then(send)
   }
 
   private handlerFailed(subscription: RouterSubscription, error: unknown): void {

@@ -1,5 +1,5 @@
 import type { Client } from '../client/client.js'
-import { runHandler } from '../client/run-handler.js'
+import { allSucceeded, type HandlerOutcome, ReportedHandlerFailure, runHandler } from '../client/run-handler.js'
 import type { Event, EventHandler, SubscribeOptions } from '../client/types.js'
 import { type DurableEntry, DurableRegistry, type DurableStatus, type Grant } from './durable-registry.js'
 import { stableKey } from './stable-key.js'
@@ -60,9 +60,16 @@ export class SubscriptionRegistry extends DurableRegistry<SubscriptionStatus, En
     return entry.holders.size > 0
   }
 
-  private dispatch(entry: Entry, event: Event): void {
-    for (const { handler } of [...entry.holders]) {
-      runHandler(handler, event, (error) => this.host.logger().error(`an event handler of ${entry.topic} threw`, error))
-    }
+  /** Runs every holder; fails (for EVENT acknowledgement) when one of them failed, reported here. */
+  private dispatch(entry: Entry, event: Event): undefined | Promise<void> {
+    const report = (error: unknown) => this.host.logger().error(`an event handler of ${entry.topic} threw`, error)
+    const outcomes: HandlerOutcome[] = []
+    for (const { handler } of [...entry.holders]) outcomes.push(runHandler(handler, event, report))
+    const outcome = allSucceeded(outcomes)
+    if (outcome === false) throw new ReportedHandlerFailure()
+    if (outcome === true) return undefined
+    return outcome.then((ok) => {
+      if (!ok) throw new ReportedHandlerFailure()
+    })
   }
 }

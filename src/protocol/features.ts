@@ -38,6 +38,7 @@ export function clientRoles(): Dict {
         publisher_identification: true,
         payload_passthru_mode: true,
         subscription_revocation: true,
+        x_acknowledged_event_delivery: true,
       },
     },
   }

@@ -24,6 +24,8 @@ export const MessageType = {
   INVOCATION: 68,
   INTERRUPT: 69,
   YIELD: 70,
+  /** `[337, EVENT.Publication]`: a subscriber acknowledges an EVENT (provisional extension, Autobahn's `x_acknowledged_event_delivery`). */
+  EVENT_RECEIVED: 337,
 } as const
 
 export type MessageCode = (typeof MessageType)[keyof typeof MessageType]

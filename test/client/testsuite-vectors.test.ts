@@ -239,6 +239,23 @@ const scenarios: Record<number, Scenario> = {
     expect(event.payload).toEqual(expected.payload)
     await done(client)
   },
+  // EVENT_RECEIVED: the client acknowledges an EVENT that asks for it, to a broker that announced the feature.
+  337: async (wire, frame) => {
+    const publication = id(frame, 'publication_id')
+    const welcome = {
+      ...WELCOME_DETAILS,
+      roles: { ...WELCOME_DETAILS.roles, broker: { features: { x_acknowledged_event_delivery: true } } },
+    }
+    const client = await join(wire, {}, frameOf(wire, [2, 4242, welcome]))
+    wires.set(client, wire)
+    const subscribing = client.subscribe('com.myapp.topic', () => undefined)
+    const subscribe = await router.next(32)
+    router.send(wire, frameOf(wire, [33, subscribe[1], 77]))
+    await subscribing
+    router.send(wire, frameOf(wire, [36, 77, publication, { x_acknowledged_delivery: true }, ['hi']]))
+    await expectSent(frame)
+    await done(client)
+  },
   48: async (wire, frame) => {
     const client = await join(wire)
     wires.set(client, wire)
@@ -385,7 +402,6 @@ async function until(condition: () => boolean, timeout = 2000): Promise<void> {
   }
 }
 
-/** EVENT_RECEIVED (337) is an extension neither the client nor our router speaks. */
 const runnable = testsuite.frames.filter((frame) => frame.type in scenarios)
 
 const cases = (wire: Wire) =>

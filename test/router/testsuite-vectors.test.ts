@@ -189,6 +189,15 @@ describe.each(['json', 'msgpack'] as const)('spec vectors sent to our router ove
     expect(await peer.next()).toEqual([6, {}, 'wamp.close.goodbye_and_out'])
     peer.close()
   })
+  // Our broker does not announce x_acknowledged_event_delivery, so a peer must not send EVENT_RECEIVED;
+  // Crossbar.io (whose extension it is) answers it with a protocol violation too.
+  it.each(cases(wire, 337))('$label: a protocol violation, as our broker does not offer it', async ({ encoded }) => {
+    const peer = await joined((await serve()).url, wire)
+    peer.sendFrame(encoded)
+    const abort = await peer.next(3)
+    expect(abort[2]).toBe('wamp.error.protocol_violation')
+    peer.close()
+  })
 })
 
 describe.each(['json', 'msgpack'] as const)('spec validation samples sent to our router over %s', (wire) => {
