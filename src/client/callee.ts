@@ -1,14 +1,28 @@
 import { ErrorUri } from '../protocol/error-uris.js'
 import { InvalidArgumentError, RPCError, WampAbortError } from '../protocol/errors.js'
 import { MessageType } from '../protocol/message-types.js'
-import { type Dict, type InterruptMessage, type InvocationMessage, withPayload } from '../protocol/messages.js'
+import {
+  type Args,
+  type Dict,
+  type InterruptMessage,
+  type InvocationMessage,
+  type Kwargs,
+  withPayload,
+} from '../protocol/messages.js'
 import { isDict } from '../protocol/validate.js'
 import { InputQueue } from './input-queue.js'
 import { checkOptions, checkUri } from './payload.js'
 import { RevocationListeners } from './revocation.js'
 import type { SessionPort } from './session-port.js'
 import { startTimer } from './timer.js'
-import type { Invocation, InvocationHandler, InvokeResult, RegisterOptions, Registration } from './types.js'
+import type {
+  Invocation,
+  InvocationHandler,
+  InvocationInput,
+  InvokeResult,
+  RegisterOptions,
+  Registration,
+} from './types.js'
 
 interface RegistrationRecord {
   id: number
@@ -120,13 +134,13 @@ export class Callee {
       // Progressive call invocation: more input for the handler that is already running.
       if (running.input.complete)
         this.port.logger.warn(`ignoring an INVOCATION for request ${request}, whose input had ended`)
-      else running.input.push({ args: args ?? [], kwargs: kwargs ?? {}, final: details.progress !== true })
+      else running.input.push(inputOf(args, kwargs, payload, details.progress !== true))
       return
     }
     const progressive = details.progress === true
     const state: ActiveInvocation = {
       controller: new AbortController(),
-      input: new InputQueue({ args: args ?? [], kwargs: kwargs ?? {}, final: !progressive }),
+      input: new InputQueue(inputOf(args, kwargs, payload, !progressive)),
     }
     this.active.set(request, state)
     const timeout = details.timeout
@@ -306,4 +320,16 @@ function describeThrown(value: unknown): string {
   } catch {
     return 'the handler threw a value that cannot be shown'
   }
+}
+
+/** One chunk of a callee's input, with a transparent payload where the CALL carried one. */
+function inputOf(
+  args: Args | undefined,
+  kwargs: Kwargs | undefined,
+  payload: unknown,
+  final: boolean,
+): InvocationInput {
+  const input: InvocationInput = { args: args ?? [], kwargs: kwargs ?? {}, final }
+  if (payload instanceof Uint8Array) input.payload = payload
+  return input
 }

@@ -7,6 +7,7 @@ import {
   type Dict,
   type ErrorMessage,
   type Kwargs,
+  payloadDetails,
   type ResultMessage,
   withPayload,
 } from '../protocol/messages.js'
@@ -57,11 +58,11 @@ export class Caller {
     // The call can fail before end() (the callee refuses a chunk): its outcome reaches the user
     // through end() or `result`, never as an unhandled rejection.
     result.catch(() => {})
-    const send = (args: Args | undefined, kwargs: Kwargs | undefined, last: boolean) => {
+    const send = (args: Args | Uint8Array | undefined, kwargs: Kwargs | undefined, last: boolean) => {
       const what = `send input to ${procedure}`
       if (settled) throw new InvalidArgumentError(`${what}: the call has settled; its outcome is in \`result\``)
       if (ended) throw new InvalidArgumentError(`${what}: the call has ended`)
-      checkPayload(what, args, kwargs)
+      checkPayload(what, args, kwargs, true)
       const chunkOptions: Dict = last ? {} : { progress: true }
       if (id === undefined) {
         if (!routerHasFeature(this.port.routerDetails, 'dealer', 'progressive_call_invocations')) {
@@ -74,8 +75,12 @@ export class Caller {
         resolveResult(started.result)
       } else {
         this.port.assertOpen(what)
-        // Continuations reuse the request ID and carry only the progress flags.
-        const flags = prepared.wampOptions.receive_progress ? { ...chunkOptions, receive_progress: true } : chunkOptions
+        // Continuations reuse the request ID and carry only the progress flags (and, for a transparent
+        // payload, the fields that describe it, as every CALL carrying one does).
+        const flags: Dict = prepared.wampOptions.receive_progress
+          ? { ...chunkOptions, receive_progress: true }
+          : chunkOptions
+        if (args instanceof Uint8Array) Object.assign(flags, payloadDetails(prepared.wampOptions))
         this.port.send(withPayload([MessageType.CALL, id, flags, procedure], args, kwargs))
       }
       if (last) ended = true

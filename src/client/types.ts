@@ -88,13 +88,17 @@ export interface ProgressiveResult extends Result {
 
 /** A call whose input goes out in chunks (progressive call invocations). */
 export interface ProgressiveCall {
-  /** Sends one chunk of input; the first one starts the call. Throws once the call has ended or settled. */
-  send(args?: Args, kwargs?: Kwargs): void
+  /**
+   * Sends one chunk of input; the first one starts the call. Throws once the call has ended or
+   * settled. A `Uint8Array` is a transparent payload chunk (no kwargs), described by the call's
+   * `enc_algo`/`ppt_*` options, which every chunk carrying one repeats.
+   */
+  send(args?: Args | Uint8Array, kwargs?: Kwargs): void
   /**
    * Sends the last chunk and resolves with the result. When the call has already settled (the
    * callee refused a chunk, or answered early), sends nothing and settles as the call did.
    */
-  end(args?: Args, kwargs?: Kwargs): Promise<Result>
+  end(args?: Args | Uint8Array, kwargs?: Kwargs): Promise<Result>
   /** The call's result (also returned by `end`). A failure before `end` is never an unhandled rejection. */
   readonly result: Promise<Result>
 }
@@ -103,6 +107,8 @@ export interface ProgressiveCall {
 export interface InvocationInput {
   args: Args
   kwargs: Kwargs
+  /** A transparent payload chunk (Autobahn's form: bytes in place of Arguments); `args` is then []. */
+  payload?: Uint8Array
   /** True for the last chunk. */
   final: boolean
 }

@@ -43,6 +43,30 @@ describe.each(speaksIt)('transparent payloads (Autobahn form): $label', (target)
     expect(callee.isOpen).toBe(true)
   })
 
+  it('progressive call invocation: each chunk may be a transparent payload, and reaches the handler as one', async () => {
+    const [callee, caller] = [await pool.join(), await pool.join()]
+    const procedure = uniqueUri('ppt.upload')
+    const chunks: { payload?: Uint8Array; args: unknown[]; final: boolean }[] = []
+    await callee.register(procedure, async ({ inputs }) => {
+      for await (const { payload: bytes, args, final } of inputs) chunks.push({ payload: bytes, args, final })
+      return { args: [chunks.length] }
+    })
+    const upload = caller.callProgressive(procedure, options)
+    if (!caller.hasFeature('dealer', 'progressive_call_invocations')) {
+      expect(() => upload.send(payload)).toThrow(/does not support progressive call invocations/)
+      return
+    }
+    upload.send(payload)
+    upload.send([2])
+    const result = await upload.end(payload.subarray(0, 3))
+    expect(result.args).toEqual([3])
+    expect(chunks).toEqual([
+      { payload, args: [], final: false },
+      { payload: undefined, args: [2], final: false },
+      { payload: payload.subarray(0, 3), args: [], final: true },
+    ])
+  })
+
   it("YIELD → RESULT: the caller gets the callee's bytes as payload, with enc_* in details", async () => {
     const [callee, caller] = [await pool.join(), await pool.join()]
     const procedure = uniqueUri('ppt.result')
