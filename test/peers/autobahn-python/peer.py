@@ -16,6 +16,7 @@ import sys
 import time
 
 from autobahn.asyncio.wamp import ApplicationRunner, ApplicationSession
+from autobahn.wamp import message
 from autobahn.wamp.exception import ApplicationError
 from autobahn.wamp.serializer import JsonSerializer, MsgPackSerializer
 from autobahn.wamp.types import CallOptions, CallResult, PublishOptions, RegisterOptions
@@ -110,8 +111,16 @@ class Peer(ApplicationSession):
         started = time.monotonic()
         pending = self.call(cmd["procedure"], *(cmd.get("args") or []), options=options, **(cmd.get("kwargs") or {}))
         if cmd.get("cancelAfterMs"):
-            # Autobahn's CANCEL carries no mode: the router's default (killnowait) applies.
-            asyncio.get_running_loop().call_later(cmd["cancelAfterMs"] / 1000, pending.cancel)
+            delay = cmd["cancelAfterMs"] / 1000
+            if cmd.get("cancelMode"):
+                # Autobahn's own cancel sends no mode; the CANCEL message type takes one, so send it
+                # ourselves and wait for the router's answer (the call's future stays as it is).
+                request = next(r for r, req in self._call_reqs.items() if req.on_reply is pending)
+                cancel = message.Cancel(request, mode=cmd["cancelMode"])
+                asyncio.get_running_loop().call_later(delay, lambda: self._transport.send(cancel))
+            else:
+                # Without a mode the router's default (killnowait) applies.
+                asyncio.get_running_loop().call_later(delay, pending.cancel)
         reply = {}
         try:
             reply["args"], reply["kwargs"] = payload_of(await pending)
