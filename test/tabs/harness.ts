@@ -1,0 +1,96 @@
+/** Tabs and a hub in one process: MessageChannel pairs stand for the SharedWorker's ports. */
+import { type Client, connectLocal } from '../../src/client/index.js'
+import type { Logger } from '../../src/client/logger.js'
+import { createRouter, type Router } from '../../src/router/index.js'
+import { TabHubs } from '../../src/tabs/hubs.js'
+import type { HubLink } from '../../src/tabs/link.js'
+import { type MessagePortLike, messagePortLink, type TabPort } from '../../src/tabs/port.js'
+import { TabConnection } from '../../src/tabs/tab-connection.js'
+
+export interface Harness {
+  router: Router
+  hubs: TabHubs
+  /** Every session the hubs opened, and what each subscribed and registered on the router. */
+  sessions: Client[]
+  routerSubscribes: () => number
+  routerUnsubscribes: () => number
+  logged: { level: string; message: string }[]
+  tabs: TabConnection[]
+  /** A new tab; its `vanish()` drops it without a goodbye (a crashed tab, as the hub learns from its lock). */
+  openTab(realm?: string): TabConnection & { vanish(): void }
+  /** Posts a raw value to the hub as if a tab had sent it. */
+  rawPort(): TabPort
+  close(): Promise<void>
+}
+
+export function createHarness(): Harness {
+  const router = createRouter({ realms: { realm1: {}, realm2: {} } })
+  const sessions: Client[] = []
+  let subscribes = 0
+  let unsubscribes = 0
+  const logged: Harness['logged'] = []
+  const logger: Logger = {
+    debug: () => {},
+    warn: (message) => logged.push({ level: 'warn', message }),
+    error: (message) => logged.push({ level: 'error', message }),
+  }
+  const hubs = new TabHubs({
+    logger,
+    open: async (_url, config) => {
+      const client = await connectLocal(router, config)
+      sessions.push(client)
+      const subscribe = client.subscribe.bind(client)
+      client.subscribe = (async (...args: Parameters<Client['subscribe']>) => {
+        const subscription = await subscribe(...args)
+        subscribes += 1
+        const unsubscribe = subscription.unsubscribe.bind(subscription)
+        return Object.assign(subscription, {
+          unsubscribe: async () => {
+            unsubscribes += 1
+            await unsubscribe()
+          },
+        })
+      }) as Client['subscribe']
+      return client
+    },
+  })
+  const tabs: TabConnection[] = []
+  const watchers = new Map<string, () => void>()
+  const harness: Harness = {
+    router,
+    hubs,
+    sessions,
+    routerSubscribes: () => subscribes,
+    routerUnsubscribes: () => unsubscribes,
+    logged,
+    tabs,
+    openTab(realm = 'realm1') {
+      const { port1, port2 } = new MessageChannel()
+      hubs.serve(messagePortLink(port2 as unknown as MessagePortLike), (tabId, gone) => watchers.set(tabId, gone))
+      const link: HubLink = {
+        open: (_tabId, onHub) => onHub(messagePortLink(port1 as unknown as MessagePortLike)),
+        close: () => port1.close(),
+      }
+      const tab = new TabConnection(
+        { realm, liveness: false, reconnect: { initialDelay: 5, maxDelay: 20 }, logger },
+        link,
+      ) as TabConnection & { vanish(): void }
+      tab.vanish = () => {
+        watchers.get(tab.tabId)?.()
+        port1.close()
+      }
+      tabs.push(tab)
+      return tab
+    },
+    rawPort() {
+      const { port1, port2 } = new MessageChannel()
+      hubs.serve(messagePortLink(port2 as unknown as MessagePortLike))
+      return messagePortLink(port1 as unknown as MessagePortLike)
+    },
+    async close() {
+      await Promise.all(tabs.map((tab) => tab.close()))
+      await router.close()
+    },
+  }
+  return harness
+}
