@@ -158,23 +158,36 @@ export class TabHub {
         this.detach(tab.id)
         return
       case 'sub':
-        return this.subscribe(tab, message.lease, message.topic, message.options)
+        this.subscribe(tab, message.lease, message.topic, message.options)
+        return
       case 'unsub': {
         const held = tab.subscriptions.get(message.lease)
-        if (!held) return this.unknown(tab, 'unsub', message.lease)
+        if (!held) {
+          this.unknown(tab, 'unsub', message.lease)
+          return
+        }
         tab.subscriptions.delete(message.lease)
         held.unlisten()
         held.lease.release()
         return
       }
       case 'reg':
-        if (tab.registrations.has(message.lease)) return this.unknown(tab, 'reg (again)', message.lease)
-        return this.registrations.claim(tab, message.lease, message.procedure, message.options)
+        if (tab.registrations.has(message.lease)) {
+          this.unknown(tab, 'reg (again)', message.lease)
+          return
+        }
+        this.registrations.claim(tab, message.lease, message.procedure, message.options)
+        return
       case 'unreg':
-        if (!tab.registrations.has(message.lease)) return this.unknown(tab, 'unreg', message.lease)
-        return this.registrations.drop(tab, message.lease)
+        if (!tab.registrations.has(message.lease)) {
+          this.unknown(tab, 'unreg', message.lease)
+          return
+        }
+        this.registrations.drop(tab, message.lease)
+        return
       case 'call':
-        return this.call(tab, message)
+        this.call(tab, message)
+        return
       case 'cancel':
         tab.calls.get(message.id)?.abort(new Error('cancelled in its tab'))
         return
@@ -187,7 +200,8 @@ export class TabHub {
       case 'yield':
       case 'inv-error':
       case 'inv-progress':
-        return this.answerInvocation(tab, message)
+        this.answerInvocation(tab, message)
+        return
       case 'auth-methods':
         if (!this.auth.answer(tab, message.id, message.methods ?? [], message.error))
           this.unknown(tab, message.t, message.id)
@@ -212,7 +226,10 @@ export class TabHub {
   }
 
   private subscribe(tab: HubTab, leaseId: number, topic: string, options: Dict): void {
-    if (tab.subscriptions.has(leaseId)) return this.unknown(tab, 'sub (again)', leaseId)
+    if (tab.subscriptions.has(leaseId)) {
+      this.unknown(tab, 'sub (again)', leaseId)
+      return
+    }
     const lease = this.connection.acquireSubscription(
       topic,
       (event) => {
@@ -230,7 +247,10 @@ export class TabHub {
   }
 
   private call(tab: HubTab, message: Extract<TabMessage, { t: 'call' }>): void {
-    if (tab.calls.has(message.id)) return this.unknown(tab, 'call (again)', message.id)
+    if (tab.calls.has(message.id)) {
+      this.unknown(tab, 'call (again)', message.id)
+      return
+    }
     const controller = new AbortController()
     tab.calls.set(message.id, controller)
     const options: Dict = { ...message.options }
@@ -287,7 +307,10 @@ export class TabHub {
     message: Extract<TabMessage, { t: 'yield' | 'inv-error' | 'inv-progress' }>,
   ): void {
     const pending = tab.invocations.get(message.inv)
-    if (!pending) return this.unknown(tab, message.t, message.inv)
+    if (!pending) {
+      this.unknown(tab, message.t, message.inv)
+      return
+    }
     if (message.t === 'inv-progress') {
       try {
         pending.progress(message.args, message.kwargs)
