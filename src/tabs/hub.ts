@@ -86,6 +86,11 @@ export class TabHub {
     }
   }
 
+  /** The ID of the tab that answers `procedure` now (for tests). */
+  registrationHolder(procedure: string): string | undefined {
+    return this.registrations.holder(procedure)?.id
+  }
+
   /** The tab IDs attached now. */
   get tabIds(): string[] {
     return [...this.tabs.keys()]

@@ -12,8 +12,10 @@ export interface Harness {
   hubs: TabHubs
   /** Every session the hubs opened, and what each subscribed and registered on the router. */
   sessions: Client[]
+  /** Subscriptions our sessions made and have not given back, on the sessions still open. */
+  routerSubscriptions: () => number
+  /** SUBSCRIBEs sent over all sessions. */
   routerSubscribes: () => number
-  routerUnsubscribes: () => number
   logged: { level: string; message: string }[]
   tabs: TabConnection[]
   /** A new tab; its `vanish()` drops it without a goodbye (a crashed tab, as the hub learns from its lock). */
@@ -27,7 +29,7 @@ export function createHarness(): Harness {
   const router = createRouter({ realms: { realm1: {}, realm2: {} } })
   const sessions: Client[] = []
   let subscribes = 0
-  let unsubscribes = 0
+  const live = new Map<Client, number>()
   const logged: Harness['logged'] = []
   const logger: Logger = {
     debug: () => {},
@@ -43,10 +45,11 @@ export function createHarness(): Harness {
       client.subscribe = (async (...args: Parameters<Client['subscribe']>) => {
         const subscription = await subscribe(...args)
         subscribes += 1
+        live.set(client, (live.get(client) ?? 0) + 1)
         const unsubscribe = subscription.unsubscribe.bind(subscription)
         return Object.assign(subscription, {
           unsubscribe: async () => {
-            unsubscribes += 1
+            live.set(client, (live.get(client) ?? 0) - 1)
             await unsubscribe()
           },
         })
@@ -60,8 +63,8 @@ export function createHarness(): Harness {
     router,
     hubs,
     sessions,
+    routerSubscriptions: () => [...live].reduce((n, [client, count]) => n + (client.isOpen ? count : 0), 0),
     routerSubscribes: () => subscribes,
-    routerUnsubscribes: () => unsubscribes,
     logged,
     tabs,
     openTab(realm = 'realm1') {
