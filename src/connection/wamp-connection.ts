@@ -1,4 +1,4 @@
-import type { Connection } from './connection.js'
+import type { Connection, ConnectionOptions } from './connection.js'
 
 /**
  * What the React hooks use of a connection: a `Connection`, or a tab's handle on a session
@@ -19,3 +19,12 @@ export type WampConnection = Pick<
   | 'acquireRegistration'
   | 'acquireCall'
 >
+
+/**
+ * A way to share one session among the tabs of a site: `acrossTabs()` from `react-wamp/tabs`.
+ * `WampProvider`'s `shareAcrossTabs` prop takes one.
+ */
+export interface SessionSharing {
+  /** This tab's handle on the shared session for these options. */
+  connect(options: ConnectionOptions): WampConnection
+}

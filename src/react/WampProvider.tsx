@@ -1,10 +1,19 @@
 import { type ReactNode, useEffect, useMemo } from 'react'
-import { type Connection, type ConnectionOptions, createConnection } from '../connection/connection.js'
+import { type ConnectionOptions, createConnection } from '../connection/connection.js'
 import { stableKey } from '../connection/stable-key.js'
+import type { SessionSharing, WampConnection } from '../connection/wamp-connection.js'
 import { WampContext } from './context.js'
 
 /** Props of WampProvider: how to connect, or an existing connection. */
-export type WampProviderProps = (ConnectionOptions | { connection: Connection }) & { children?: ReactNode }
+export type WampProviderProps = (ConnectionOptions | { connection: WampConnection }) & {
+  /**
+   * One session for every tab of the site that asks for the same router, realm and identity:
+   * `acrossTabs({ worker })` from `react-wamp/tabs` (a SharedWorker holds it, or an elected tab).
+   * Read when the connection is made; the hooks work unchanged. See README, "One session for all tabs".
+   */
+  shareAcrossTabs?: SessionSharing
+  children?: ReactNode
+}
 
 /**
  * Owns one WAMP session for the components below it: connects on mount, reconnects with
@@ -22,14 +31,17 @@ export type WampProviderProps = (ConnectionOptions | { connection: Connection })
  * </WampProvider>
  */
 export function WampProvider(props: WampProviderProps): ReactNode {
-  const { children, ...rest } = props
+  const { children, shareAcrossTabs, ...rest } = props
   const external = 'connection' in rest ? rest.connection : undefined
   const options = external ? undefined : (rest as ConnectionOptions)
-  const identity = options ? identityOf(options) : ''
+  const identity = options ? identityOf(options, shareAcrossTabs !== undefined) : ''
   // Creating a connection opens nothing: sockets open in the effect, never during render (SSR-safe).
   // biome-ignore lint/correctness/useExhaustiveDependencies: `identity` stands for the props that make a new connection.
-  const owned = useMemo(() => (options ? createConnection(options) : undefined), [identity, external])
-  const connection = external ?? (owned as Connection)
+  const owned = useMemo(
+    () => (options ? (shareAcrossTabs?.connect(options) ?? createConnection(options)) : undefined),
+    [identity, external],
+  )
+  const connection = external ?? (owned as WampConnection)
 
   // The latest options apply from the next attempt (a refreshed token, other reconnect timing).
   useEffect(() => {
@@ -47,7 +59,7 @@ export function WampProvider(props: WampProviderProps): ReactNode {
 }
 
 /** The props that name the session: a change means another router, realm, wire format or identity. */
-function identityOf(options: ConnectionOptions): string {
+function identityOf(options: ConnectionOptions, shared: boolean): string {
   const serialization = typeof options.serialization === 'object' ? options.serialization.name : options.serialization
-  return stableKey([options.url, options.realm, serialization ?? 'json', options.authid])
+  return stableKey([options.url, options.realm, serialization ?? 'json', options.authid, shared])
 }

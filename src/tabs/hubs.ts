@@ -27,6 +27,13 @@ export class TabHubs {
     return this.hubs.get(key)
   }
 
+  /** Ends every hub (the leader steps down). */
+  async closeAll(): Promise<void> {
+    const hubs = [...this.hubs.values()]
+    this.hubs.clear()
+    await Promise.all(hubs.map((hub) => hub.close()))
+  }
+
   /** Serves a new tab port. `watch` is told the tab's ID once known (to learn when the tab is gone). */
   serve(port: TabPort, watch?: (tabId: string, gone: () => void) => void): void {
     const logger = this.options.logger ?? defaultLogger(false)

@@ -1,6 +1,8 @@
 /** Tabs and a hub in one process: MessageChannel pairs stand for the SharedWorker's ports. */
 import { type Client, connectLocal } from '../../src/client/index.js'
 import type { Logger } from '../../src/client/logger.js'
+import type { ConnectionOptions } from '../../src/connection/connection.js'
+import type { SessionSharing } from '../../src/connection/wamp-connection.js'
 import { createRouter, type Router } from '../../src/router/index.js'
 import { TabHubs } from '../../src/tabs/hubs.js'
 import type { HubLink } from '../../src/tabs/link.js'
@@ -19,7 +21,9 @@ export interface Harness {
   logged: { level: string; message: string }[]
   tabs: TabConnection[]
   /** A new tab; its `vanish()` drops it without a goodbye (a crashed tab, as the hub learns from its lock). */
-  openTab(realm?: string): TabConnection & { vanish(): void }
+  openTab(realm?: string, options?: ConnectionOptions): TabConnection & { vanish(): void }
+  /** What `acrossTabs()` gives, with every tab's port to this harness's hubs (for WampProvider). */
+  sharing(): SessionSharing
   /** Posts a raw value to the hub as if a tab had sent it. */
   rawPort(): TabPort
   close(): Promise<void>
@@ -67,7 +71,10 @@ export function createHarness(): Harness {
     routerSubscribes: () => subscribes,
     logged,
     tabs,
-    openTab(realm = 'realm1') {
+    sharing: () => ({
+      connect: (options: ConnectionOptions) => harness.openTab(options.realm, options),
+    }),
+    openTab(realm = 'realm1', options?: ConnectionOptions) {
       const { port1, port2 } = new MessageChannel()
       hubs.serve(messagePortLink(port2 as unknown as MessagePortLike), (tabId, gone) => watchers.set(tabId, gone))
       const link: HubLink = {
@@ -75,7 +82,7 @@ export function createHarness(): Harness {
         close: () => port1.close(),
       }
       const tab = new TabConnection(
-        { realm, liveness: false, reconnect: { initialDelay: 5, maxDelay: 20 }, logger },
+        { realm, liveness: false, reconnect: { initialDelay: 5, maxDelay: 20 }, logger, ...options },
         link,
       ) as TabConnection & { vanish(): void }
       tab.vanish = () => {
