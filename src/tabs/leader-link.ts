@@ -42,6 +42,7 @@ export function leaderLink(channelName: string, hubOptions: HubOptions = {}): Hu
   let tabLock: { release(): void } | undefined
   let closed = false
   return {
+    kind: 'leader-election',
     open(tabId, onHub) {
       const channel = openChannel(channelName)
       tabChannel = channel

@@ -6,6 +6,8 @@ import type { TabPort } from './port.js'
  * port and asks again for everything it holds.
  */
 export interface HubLink {
+  /** How the hub is reached, for diagnostics: `shared-worker`, `leader-election`, `port`. */
+  readonly kind: string
   open(tabId: string, onHub: (port: TabPort) => void): void
   close(): void
 }
@@ -13,6 +15,7 @@ export interface HubLink {
 /** A link to one hub over a port that is there already (a MessageChannel: tests, custom setups). */
 export function portLink(port: TabPort): HubLink {
   return {
+    kind: 'port',
     open: (_tabId, onHub) => onHub(port),
     close: () => port.close(),
   }

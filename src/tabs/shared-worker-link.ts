@@ -12,6 +12,7 @@ export function sharedWorkerLink(createWorker: () => SharedWorkerLike): HubLink 
   let worker: SharedWorkerLike | undefined
   let lock: { release(): void } | undefined
   return {
+    kind: 'shared-worker',
     open(tabId, onHub) {
       const created = createWorker()
       worker = created

@@ -109,6 +109,11 @@ export class TabConnection implements WampConnection {
   readonly getSnapshot = (): ConnectionState => this.state.getSnapshot()
   readonly subscribe = (listener: () => void): (() => void) => this.state.subscribe(listener)
 
+  /** How this tab reaches the shared session: `shared-worker`, `leader-election` or `port`. */
+  get sharedVia(): string {
+    return this.link.kind
+  }
+
   /** The hub this tab talks to now (changes when a new leader takes over). */
   get hub(): string | undefined {
     return this.hubId

@@ -78,6 +78,7 @@ export function createHarness(): Harness {
       const { port1, port2 } = new MessageChannel()
       hubs.serve(messagePortLink(port2 as unknown as MessagePortLike), (tabId, gone) => watchers.set(tabId, gone))
       const link: HubLink = {
+        kind: 'port',
         open: (_tabId, onHub) => onHub(messagePortLink(port1 as unknown as MessagePortLike)),
         close: () => port1.close(),
       }

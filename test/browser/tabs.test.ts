@@ -1,0 +1,258 @@
+/**
+ * One session for every tab, in real Chromium (several pages of one browser context) against a
+ * real router (nexus unless WAMP_ROUTERS names another): a page built with Vite the way an app
+ * builds it (test/browser/tabs-page), in SharedWorker mode and in leader-election mode. The router's
+ * meta API counts sessions and subscribers.
+ */
+import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import { tmpdir } from 'node:os'
+import { extname, join, normalize } from 'node:path'
+import type { Page } from 'playwright-core'
+import { build } from 'vite'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { type Client, connect } from '../../src/client/index.js'
+import { countSubscribers, lookupSubscription, sessionCount } from '../../src/meta/index.js'
+import { RPCError } from '../../src/protocol/errors.js'
+import { selectedRouters, startRouter } from '../routers/start.js'
+import type { RunningRouter } from '../routers/types.js'
+import { until } from '../support/wait.js'
+import { launchChromium } from './chromium.js'
+
+const TOPIC = 'tabs.browser.tick'
+const out = mkdtempSync(join(tmpdir(), 'rw-tabs-page-'))
+let server: Server
+let base: string
+let router: RunningRouter
+let browser: Awaited<ReturnType<typeof launchChromium>>
+let meta: Client
+const pages = new Set<Page>()
+const problems: string[] = []
+
+function serve(root: string): Promise<Server> {
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript' }
+  const created = createServer((request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname))
+    const file = join(root, path)
+    if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) {
+      response.writeHead(404).end()
+      return
+    }
+    response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' })
+    createReadStream(file).pipe(response)
+  })
+  return new Promise((ok) => created.listen(0, '127.0.0.1', () => ok(created)))
+}
+
+beforeAll(async () => {
+  await build({ configFile: 'test/browser/tabs-page/vite.config.ts', build: { outDir: out } })
+  server = await serve(out)
+  const address = server.address()
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+  const selected = selectedRouters()
+  router = await startRouter(selected.includes('nexus') ? 'nexus' : (selected[0] ?? 'local'))
+  meta = await connect(router.wsUrl, { realm: 'realm1' })
+  browser = await launchChromium()
+})
+
+afterEach(async () => {
+  await Promise.all([...pages].map((page) => page.close()))
+  pages.clear()
+  // The hub closes its session once the last tab is gone: the next test starts from the meta client alone.
+  await waitSessions(1)
+  expect(problems).toEqual([])
+})
+
+afterAll(async () => {
+  await browser?.cleanup()
+  await meta?.close().catch(() => {})
+  await router?.stop()
+  await new Promise((ok) => server?.close(ok))
+  rmSync(out, { recursive: true, force: true })
+})
+
+let lastCount = 0
+async function sessions(): Promise<number> {
+  lastCount = await sessionCount(meta)
+  return lastCount
+}
+
+async function waitSessions(count: number, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while ((await sessions()) !== count) {
+    if (Date.now() > deadline) throw new Error(`the router has ${lastCount} sessions, not ${count}, after ${ms} ms`)
+    await new Promise((ok) => setTimeout(ok, 50))
+  }
+}
+
+async function subscribers(topic = TOPIC): Promise<number> {
+  const id = await lookupSubscription(meta, topic)
+  return id === undefined ? 0 : countSubscribers(meta, id)
+}
+
+async function openTab(mode: 'worker' | 'leader', name: string, callee = false): Promise<Page> {
+  const page = await browser.newPage()
+  pages.add(page)
+  page.on('pageerror', (error) => problems.push(`${name}: ${error.message}`))
+  const query = new URLSearchParams({ url: router.wsUrl, realm: 'realm1', mode, name, callee: callee ? '1' : '0' })
+  await page.goto(`${base}/index.html?${query}`)
+  await sessionOf(page, (s) => s.startsWith('open:'))
+  const via = await page.evaluate(() => (window as unknown as { wamp: { sharedVia?: string } }).wamp.sharedVia)
+  expect(via).toBe(mode === 'worker' ? 'shared-worker' : 'leader-election')
+  return page
+}
+
+async function sessionOf(page: Page, ready?: (session: string) => boolean, ms = 15_000): Promise<string> {
+  const read = () => page.getByTestId('session').textContent({ timeout: ms })
+  if (ready) {
+    const deadline = Date.now() + ms
+    while (!ready((await read()) ?? '')) {
+      if (Date.now() > deadline) throw new Error(`the tab shows ${await read()}`)
+      await new Promise((ok) => setTimeout(ok, 20))
+    }
+  }
+  return (await read()) ?? ''
+}
+
+const eventsOf = (page: Page) => page.evaluate(() => (window as unknown as { events: number[] }).events.slice())
+
+async function publishThree(): Promise<number[]> {
+  const ids: number[] = []
+  for (const n of [1, 2, 3]) ids.push((await meta.publish(TOPIC, [n], {}, { acknowledge: true })) as number)
+  return ids
+}
+
+async function callWho(): Promise<unknown> {
+  try {
+    return (await meta.call('tabs.browser.who')).args[0]
+  } catch (error) {
+    return error instanceof RPCError ? error.uri : String(error)
+  }
+}
+
+async function commonChecks(mode: 'worker' | 'leader') {
+  const tabs = [await openTab(mode, 'a'), await openTab(mode, 'b'), await openTab(mode, 'c')]
+  const ids = await Promise.all(tabs.map((page) => sessionOf(page)))
+  expect(new Set(ids).size).toBe(1)
+  await waitSessions(2) // the tabs' one session and this test's meta client
+  expect(await subscribers()).toBe(1)
+  const published = await publishThree()
+  for (const page of tabs) {
+    await page.waitForFunction((n) => (window as unknown as { events: number[] }).events.length >= n, 3)
+  }
+  await new Promise((ok) => setTimeout(ok, 100)) // a duplicate would have arrived by now
+  for (const page of tabs) expect(await eventsOf(page)).toEqual(published)
+  return tabs
+}
+
+describe.each(['worker', 'leader'] as const)('one session across tabs (%s mode)', (mode) => {
+  it('three tabs holding one subscription: one session, one subscriber on the router, each event once per tab', async () => {
+    await commonChecks(mode)
+  })
+
+  it("a tab's useRegister answers a Node caller; closing it hands the registration to the next tab, then removes it", async () => {
+    const a = await openTab(mode, 'a', true)
+    const b = await openTab(mode, 'b', true)
+    await a.getByTestId('registration').filter({ hasText: 'active' }).waitFor()
+    expect(await callWho()).toBe('a')
+    // In leader mode, the first tab is the leader: its going also moves the session.
+    const closedAt = Date.now()
+    await a.close()
+    pages.delete(a)
+    const deadline = Date.now() + 15_000
+    let answer = await callWho()
+    while (answer !== 'b' && Date.now() < deadline) {
+      await new Promise((ok) => setTimeout(ok, 25))
+      answer = await callWho()
+    }
+    expect(answer).toBe('b')
+    console.log(`[tabs ${mode}] registration handed over ${Date.now() - closedAt} ms after the callee tab closed`)
+    await b.close()
+    pages.delete(b)
+    const gone = Date.now() + 10_000
+    while ((await callWho()) !== 'wamp.error.no_such_procedure' && Date.now() < gone) {
+      await new Promise((ok) => setTimeout(ok, 25))
+    }
+    expect(await callWho()).toBe('wamp.error.no_such_procedure')
+  })
+
+  it('a call cancelled in a tab interrupts the Node callee', async () => {
+    const callee = await connect(router.wsUrl, { realm: 'realm1' })
+    let invoked = 0
+    let interrupted = 0
+    await callee.register('tabs.browser.slow', ({ signal }) => {
+      invoked += 1
+      return new Promise((_ok, reject) =>
+        signal.addEventListener('abort', () => {
+          interrupted += 1
+          reject(signal.reason)
+        }),
+      )
+    })
+    try {
+      const tab = await openTab(mode, 'caller')
+      await tab.evaluate(() => {
+        const w = window as unknown as Record<string, unknown>
+        const controller = new AbortController()
+        const wamp = w.wamp as { call(p: string, a: unknown[], k: object, o: object): Promise<unknown> }
+        w.outcome = wamp.call('tabs.browser.slow', [], {}, { signal: controller.signal, cancelMode: 'kill' }).then(
+          () => 'resolved',
+          (error: Error) => error.name,
+        )
+        w.abortCall = () => controller.abort()
+      })
+      await until('invoked', () => invoked === 1, 10_000)
+      await tab.evaluate(() => (window as unknown as { abortCall(): void }).abortCall())
+      expect(await tab.evaluate(() => (window as unknown as { outcome: Promise<string> }).outcome)).toBe('AbortError')
+      await until('the callee was interrupted', () => interrupted === 1, 10_000)
+    } finally {
+      await callee.close()
+    }
+  })
+
+  it('killing and restarting the router brings every tab back on one session', async () => {
+    const tabs = [await openTab(mode, 'a'), await openTab(mode, 'b', true), await openTab(mode, 'c')]
+    await waitSessions(2)
+    await router.kill()
+    for (const page of tabs) await sessionOf(page, (s) => !s.startsWith('open'))
+    await router.restart()
+    meta = await connect(router.wsUrl, { realm: 'realm1' })
+    for (const page of tabs) await sessionOf(page, (s) => s.startsWith('open:'), 20_000)
+    const ids = await Promise.all(tabs.map((page) => sessionOf(page)))
+    expect(new Set(ids).size).toBe(1)
+    await waitSessions(2)
+    const deadline = Date.now() + 10_000
+    while ((await subscribers()) !== 1 && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 50))
+    expect(await subscribers()).toBe(1)
+    let who = await callWho()
+    while (who !== 'b' && Date.now() < deadline) {
+      await new Promise((ok) => setTimeout(ok, 50))
+      who = await callWho()
+    }
+    expect(who).toBe('b')
+  })
+})
+
+describe('leader election', () => {
+  it('closing the leader tab elects another; subscriptions and registrations are replayed once', async () => {
+    const [leader, b, c] = await commonChecks('leader')
+    const before = await sessionOf(b as Page)
+    const closedAt = Date.now()
+    await leader?.close()
+    pages.delete(leader as Page)
+    for (const page of [b, c] as Page[]) await sessionOf(page, (s) => s.startsWith('open:') && s !== before)
+    const takeover = Date.now() - closedAt
+    console.log(`[tabs leader] a new leader's session was open in every tab ${takeover} ms after the leader tab closed`)
+    const ids = await Promise.all([b, c].map((page) => sessionOf(page as Page)))
+    expect(new Set(ids).size).toBe(1)
+    await waitSessions(2)
+    expect(await subscribers()).toBe(1)
+    const published = await publishThree()
+    for (const page of [b, c] as Page[]) {
+      await page.waitForFunction((n) => (window as unknown as { events: number[] }).events.length >= n, 6)
+    }
+    await new Promise((ok) => setTimeout(ok, 100))
+    for (const page of [b, c] as Page[]) expect((await eventsOf(page)).slice(3)).toEqual(published)
+    expect(takeover).toBeLessThan(10_000)
+  })
+})
