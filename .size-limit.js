@@ -16,6 +16,7 @@ const LAZY = {
   msgpack: /^\.\/msgpack-[\w-]+\.js$/,
   rawsocket: /^#rawsocket$/, // package.json `imports`: the browser stub or the Node transport
   websocketNode: /^\.\/websocket-node-[\w-]+\.js$/,
+  leaderHub: /^\.\/hubs-[\w-]+\.js$/, // loaded by the tab elected to hold a shared session
 }
 
 /** An esbuild plugin that leaves the named on-demand chunks out of the measured bundle. */
@@ -126,5 +127,24 @@ export default [
     // Issue 17: connectLocal serializes every message like the wire (JSON by default): +1 kB.
     gzip: '17.3 kB',
     brotli: '15.5 kB',
+  }),
+  // Issue 19, one session for every tab: what a tab adds for `shareAcrossTabs` (the tab side and the
+  // leader election that runs the hub where no SharedWorker exists), and the SharedWorker file.
+  ...check('(f) (c) + shareAcrossTabs: acrossTabs and the tab side (initial; the hub loads in the elected tab)', {
+    path: [ALL, 'dist/tabs.js'],
+    imports: { [ALL]: HOOKS, 'dist/tabs.js': '{ acrossTabs }' },
+    ...jsonOnly,
+    lazy: [...jsonOnly.lazy, 'leaderHub'],
+    ignore: [...jsonOnly.ignore, 'react', 'react-dom'],
+    // Measured 25.1 / 22.5 kB: the tab side adds about 4.5 kB gzip to (c).
+    gzip: '25.8 kB',
+    brotli: '23.2 kB',
+  }),
+  ...check('(g) the SharedWorker file: the hub and the client core (initial)', {
+    path: 'dist/shared-worker.js',
+    ...jsonOnly,
+    // Measured 21.0 / 19.0 kB: a file of its own, downloaded once per site by the worker.
+    gzip: '21.6 kB',
+    brotli: '19.6 kB',
   }),
 ]

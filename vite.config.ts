@@ -30,6 +30,9 @@ export default defineConfig({
         index: 'src/index.ts',
         client: 'src/core.ts',
         router: 'src/router/index.ts',
+        // One session for every tab: the tab side, and the SharedWorker that holds the session.
+        tabs: 'src/tabs/index.ts',
+        'shared-worker': 'src/tabs/shared-worker.ts',
         rawsocket: 'src/transports/rawsocket.ts',
         'rawsocket-browser': 'src/transports/rawsocket-browser.ts',
       },

@@ -1,13 +1,10 @@
 import { defaultLogger } from '../client/logger.js'
-import { stableKey } from '../connection/stable-key.js'
 import { type HubOptions, TabHub } from './hub.js'
-import { readTabMessage, type SharedOptions } from './messages.js'
+import { readTabMessage } from './messages.js'
 import type { TabPort } from './port.js'
+import { sessionKey } from './session-key.js'
 
-/** The key of a shared session: tabs share one only with the same router, realm, wire format and identity. */
-export function sessionKey(options: SharedOptions): string {
-  return stableKey([options.url, options.realm, options.serialization ?? 'json', options.authid])
-}
+export { sessionKey } from './session-key.js'
 
 /**
  * The hubs of one SharedWorker (or one elected tab): one per session key. A new port must say

@@ -4,14 +4,14 @@
  */
 import { type ConnectionOptions, createConnection } from '../connection/connection.js'
 import type { SessionSharing, WampConnection } from '../connection/wamp-connection.js'
-import { sessionKey } from './hubs.js'
 import { leaderLink } from './leader-link.js'
+import { sessionKey } from './session-key.js'
 import { type SharedWorkerLike, sharedWorkerLink } from './shared-worker-link.js'
 import { sharedOptionsOf, TabConnection } from './tab-connection.js'
 import { lockManager } from './tab-lock.js'
 
 export { type HubOptions, TabHub } from './hub.js'
-export { sessionKey, TabHubs } from './hubs.js'
+export { TabHubs } from './hubs.js'
 export { leaderLink } from './leader-link.js'
 export { type HubLink, portLink } from './link.js'
 export {
@@ -23,6 +23,7 @@ export {
   type TabMessage,
 } from './messages.js'
 export { type MessagePortLike, messagePortLink, type TabPort } from './port.js'
+export { sessionKey } from './session-key.js'
 export { type SharedWorkerLike, sharedWorkerLink } from './shared-worker-link.js'
 export { TabConnection } from './tab-connection.js'
 

@@ -1,6 +1,5 @@
 import { defaultLogger, type Logger } from '../client/logger.js'
 import type { HubOptions } from './hub.js'
-import { TabHubs } from './hubs.js'
 import type { HubLink } from './link.js'
 import type { TabPort } from './port.js'
 import { holdTabLock, lockManager, watchTab } from './tab-lock.js'
@@ -94,20 +93,29 @@ export function leaderLink(channelName: string, hubOptions: HubOptions = {}): Hu
       .request(`react-wamp:leader:${channelName}`, () => {
         if (closed) return undefined
         return new Promise<void>((resolve) => {
-          const stop = lead()
-          abdicate = () => {
-            stop()
-            resolve()
-          }
+          // The hub (and the whole client) is loaded only by the tab that leads.
+          void import('./hubs.js').then(
+            ({ TabHubs }) => {
+              if (closed) return resolve()
+              const stop = lead(new TabHubs(hubOptions))
+              abdicate = () => {
+                stop()
+                resolve()
+              }
+            },
+            (error: unknown) => {
+              logger.error('the hub could not be loaded', error)
+              resolve()
+            },
+          )
         })
       })
       .catch((error: unknown) => logger.error('the leader election failed', error))
   }
 
   /** Runs the hub for every tab on the channel. */
-  function lead(): () => void {
+  function lead(hubs: import('./hubs.js').TabHubs): () => void {
     const server = openChannel(channelName)
-    const hubs = new TabHubs(hubOptions)
     const hubId = `leader-${Math.random().toString(36).slice(2)}`
     const ports = new Map<string, Set<(message: unknown) => void>>()
     server.addEventListener('message', ({ data }) => {
