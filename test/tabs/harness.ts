@@ -30,7 +30,20 @@ export interface Harness {
 }
 
 export function createHarness(): Harness {
-  const router = createRouter({ realms: { realm1: {}, realm2: {} } })
+  const router = createRouter({
+    realms: {
+      realm1: {},
+      realm2: {},
+      // Ticket `secret-<authid>` joins.
+      authrealm: {
+        authenticate: async (hello) => {
+          const { signature } = await hello.challenge('ticket')
+          if (signature !== `secret-${hello.authid}`) throw new Error('wrong ticket')
+          return { authid: hello.authid ?? '', authrole: 'user' }
+        },
+      },
+    },
+  })
   const sessions: Client[] = []
   let subscribes = 0
   const live = new Map<Client, number>()

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Event } from '../../src/client/index.js'
+import { ticket } from '../../src/auth/index.js'
 import { RPCError } from '../../src/protocol/errors.js'
 import { sessionKey } from '../../src/tabs/hubs.js'
 import { until } from '../support/wait.js'
@@ -217,5 +218,48 @@ describe('what crosses the boundary is checked', () => {
     ;(tab as unknown as { receive(raw: unknown): void }).receive({ t: 'state', state: { status: 'weird', attempt: 0 } })
     expect(harness.logged.filter((entry) => entry.message.startsWith('dropped a message from the hub'))).toHaveLength(2)
     expect(tab.getSnapshot().status).toBe('open')
+  })
+})
+
+describe('authentication across tabs', () => {
+  it('the hub asks a tab for its methods before each attempt, and that tab answers the challenge', async () => {
+    harness = createHarness()
+    let asked = 0
+    const auth = () => {
+      asked += 1
+      return [ticket('secret-alice')]
+    }
+    const a = harness.openTab('authrealm', { realm: 'authrealm', authid: 'alice', auth })
+    const b = harness.openTab('authrealm', { realm: 'authrealm', authid: 'alice' })
+    a.start()
+    b.start()
+    await until('both open', () => a.getSnapshot().status === 'open' && b.getSnapshot().status === 'open')
+    expect(harness.sessions).toHaveLength(1)
+    expect(asked).toBe(1)
+    expect(harness.sessions[0]?.realmDetails.authid).toBe('alice')
+  })
+
+  it('tabs with another authid get a session of their own', async () => {
+    harness = createHarness()
+    const alice = harness.openTab('authrealm', { realm: 'authrealm', authid: 'alice', auth: [ticket('secret-alice')] })
+    const bob = harness.openTab('authrealm', { realm: 'authrealm', authid: 'bob', auth: [ticket('secret-bob')] })
+    alice.start()
+    bob.start()
+    await until('both open', () => alice.getSnapshot().status === 'open' && bob.getSnapshot().status === 'open')
+    expect(harness.sessions.map((s) => s.realmDetails.authid).sort()).toEqual(['alice', 'bob'])
+    expect(alice.getSnapshot().sessionId).not.toBe(bob.getSnapshot().sessionId)
+  })
+
+  it('a refused ticket shows in every tab as the connection error', async () => {
+    harness = createHarness()
+    const tab = harness.openTab('authrealm', {
+      realm: 'authrealm',
+      authid: 'mallory',
+      auth: [ticket('guess')],
+      reconnect: { maxAttempts: 1 },
+    })
+    tab.start()
+    await until('closed', () => tab.getSnapshot().status === 'closed')
+    expect(tab.getSnapshot().error?.message).toMatch(/wrong ticket|authentication/)
   })
 })
