@@ -4,12 +4,11 @@
  * builds it (test/browser/tabs-page), in SharedWorker mode and in leader-election mode. The router's
  * meta API counts sessions and subscribers.
  */
-import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
+import { mkdtempSync, rmSync } from 'node:fs'
+import type { Server } from 'node:http'
 import { tmpdir } from 'node:os'
-import { extname, join, normalize } from 'node:path'
+import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { build } from 'vite'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { type Client, connect } from '../../src/client/index.js'
 import { countSubscribers, lookupSubscription, sessionCount } from '../../src/meta/index.js'
@@ -18,6 +17,7 @@ import { selectedRouters, startRouter } from '../routers/start.js'
 import type { RunningRouter } from '../routers/types.js'
 import { until } from '../support/wait.js'
 import { launchChromium } from './chromium.js'
+import { buildTabsPage, serveDir } from './tabs-site.js'
 
 const TOPIC = 'tabs.browser.tick'
 const out = mkdtempSync(join(tmpdir(), 'rw-tabs-page-'))
@@ -29,26 +29,9 @@ let meta: Client
 const pages = new Set<Page>()
 const problems: string[] = []
 
-function serve(root: string): Promise<Server> {
-  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript' }
-  const created = createServer((request, response) => {
-    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname))
-    const file = join(root, path)
-    if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) {
-      response.writeHead(404).end()
-      return
-    }
-    response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' })
-    createReadStream(file).pipe(response)
-  })
-  return new Promise((ok) => created.listen(0, '127.0.0.1', () => ok(created)))
-}
-
 beforeAll(async () => {
-  await build({ configFile: 'test/browser/tabs-page/vite.config.ts', build: { outDir: out } })
-  server = await serve(out)
-  const address = server.address()
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+  await buildTabsPage(out)
+  ;({ server, url: base } = await serveDir(out))
   const selected = selectedRouters()
   router = await startRouter(selected.includes('nexus') ? 'nexus' : (selected[0] ?? 'local'))
   meta = await connect(router.wsUrl, { realm: 'realm1' })

@@ -1,6 +1,6 @@
 /**
  * The page the shared-session browser tests open in several tabs. Query: `url`, `realm`,
- * `mode` (`worker` or `leader`), `name` (this tab's name) and `callee=1` (answer `tabs.browser.who`).
+ * `mode` (`worker`, `leader`, or `direct` for a session of the tab's own), `name` (this tab's name) and `callee=1` (answer `tabs.browser.who`).
  * It shows the session's state and exposes the tab's connection as `window.wamp` for the test.
  */
 import { createElement, StrictMode } from 'react'
@@ -14,8 +14,9 @@ const events: number[] = []
 Object.assign(window, { events })
 
 // The pattern bundlers look for: the worker's URL written in app code.
+const mode = query.get('mode')
 const sharing =
-  query.get('mode') === 'worker'
+  mode === 'worker'
     ? acrossTabs({
         worker: () =>
           new SharedWorker(new URL('react-wamp/shared-worker', import.meta.url), {
@@ -23,7 +24,9 @@ const sharing =
             name: 'react-wamp',
           }),
       })
-    : acrossTabs({})
+    : mode === 'leader'
+      ? acrossTabs({})
+      : undefined // `direct`: a session of this tab's own, for comparison
 
 function Tab() {
   const state = useWampSession()
