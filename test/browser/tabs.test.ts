@@ -113,8 +113,8 @@ async function callWho(): Promise<unknown> {
   }
 }
 
-async function commonChecks(mode: 'worker' | 'leader') {
-  const tabs = [await openTab(mode, 'a'), await openTab(mode, 'b'), await openTab(mode, 'c')]
+async function commonChecks(mode: 'worker' | 'leader', callee?: string) {
+  const tabs = [await openTab(mode, 'a'), await openTab(mode, 'b', callee === 'b'), await openTab(mode, 'c')]
   const ids = await Promise.all(tabs.map((page) => sessionOf(page)))
   expect(new Set(ids).size).toBe(1)
   await waitSessions(2) // the tabs' one session and this test's meta client
@@ -218,7 +218,9 @@ describe.each(['worker', 'leader'] as const)('one session across tabs (%s mode)'
 
 describe('leader election', () => {
   it('closing the leader tab elects another; subscriptions and registrations are replayed once', async () => {
-    const [leader, b, c] = await commonChecks('leader')
+    const [leader, b, c] = await commonChecks('leader', 'b')
+    await (b as Page).getByTestId('registration').filter({ hasText: 'active' }).waitFor()
+    expect(await callWho()).toBe('b')
     const before = await sessionOf(b as Page)
     const closedAt = Date.now()
     await leader?.close()
@@ -236,6 +238,9 @@ describe('leader election', () => {
     }
     await new Promise((ok) => setTimeout(ok, 100))
     for (const page of [b, c] as Page[]) expect((await eventsOf(page)).slice(3)).toEqual(published)
+    // The registration was asked for once on the new session: a second REGISTER would be refused, not active.
+    await (b as Page).getByTestId('registration').filter({ hasText: 'active' }).waitFor()
+    expect(await callWho()).toBe('b')
     expect(takeover).toBeLessThan(10_000)
   })
 })
