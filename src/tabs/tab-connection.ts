@@ -74,6 +74,8 @@ export class TabConnection implements WampConnection {
   private readonly calls: SharedCalls
   private readonly pending = new Map<number, PendingRequest>()
   private readonly outbox: unknown[] = []
+  /** Requests waiting for a hub to be reachable at all, each bounded by `waitForSession`. */
+  private readonly hubWaits = new Map<number, ReturnType<typeof setTimeout>>()
   private port: TabPort | undefined
   private unlisten: (() => void) | undefined
   private phase: 'idle' | 'started' | 'closed' = 'idle'
@@ -165,6 +167,7 @@ export class TabConnection implements WampConnection {
     const link = this.link
     setTimeout(() => link.close(), 0)
     this.port = undefined
+    this.clearHubWaits()
     this.failPending(() => new ClientClosedError('the connection is closed'))
     this.registrations.abortAll('the connection is closed')
     this.state.set({ status: 'closed', attempt: 0 })
@@ -197,6 +200,7 @@ export class TabConnection implements WampConnection {
         onProgress,
       })
       this.post({ t: 'call', id, procedure, args, kwargs, options: wire, progress: onProgress !== undefined })
+      this.waitForHub(id, `call ${procedure}`)
     })
   }
 
@@ -213,6 +217,7 @@ export class TabConnection implements WampConnection {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: (value) => resolve(value as number | undefined), reject })
       this.post({ t: 'publish', id, topic, args, kwargs, options })
+      this.waitForHub(id, `publish to ${topic}`)
     })
   }
 
@@ -238,6 +243,29 @@ export class TabConnection implements WampConnection {
         this.call(procedure, args, kwargs, { ...options, signal, onProgress: onProgress ? progress : undefined }),
       onProgress,
     )
+  }
+
+  /** No hub is reachable yet: the request fails after `waitForSession` ms unless one comes first. */
+  private waitForHub(id: number, what: string): void {
+    if (this.port || !this.pending.has(id)) return
+    const wait = this.options.waitForSession ?? 10_000
+    this.hubWaits.set(
+      id,
+      setTimeout(() => {
+        this.hubWaits.delete(id)
+        const pending = this.pending.get(id)
+        if (!pending) return
+        this.pending.delete(id)
+        pending.reject(
+          new ConnectionLostError(`cannot ${what}: no tab or worker held the shared session within ${wait} ms`),
+        )
+      }, wait),
+    )
+  }
+
+  private clearHubWaits(): void {
+    for (const timer of this.hubWaits.values()) clearTimeout(timer)
+    this.hubWaits.clear()
   }
 
   /** Posts to the hub, or keeps the message until one is reachable. */
@@ -283,7 +311,14 @@ export class TabConnection implements WampConnection {
       this.subscriptions.replay()
       this.registrations.replay()
     }
-    for (const message of this.outbox.splice(0)) this.post(message)
+    this.clearHubWaits()
+    // A request that gave up waiting, or was cancelled, while no hub was reachable is not sent.
+    for (const message of this.outbox.splice(0)) {
+      const { t, id } = message as { t: string; id?: number }
+      if ((t === 'call' || t === 'publish') && !this.pending.has(id as number)) continue
+      if (t === 'cancel') continue
+      this.post(message)
+    }
   }
 
   private failPending(error: () => Error): void {

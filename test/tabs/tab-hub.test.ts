@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Event } from '../../src/client/index.js'
 import { ticket } from '../../src/auth/index.js'
+import type { Event } from '../../src/client/index.js'
 import { RPCError } from '../../src/protocol/errors.js'
 import { sessionKey } from '../../src/tabs/hubs.js'
 import { until } from '../support/wait.js'
@@ -261,5 +261,28 @@ describe('authentication across tabs', () => {
     tab.start()
     await until('closed', () => tab.getSnapshot().status === 'closed')
     expect(tab.getSnapshot().error?.message).toMatch(/wrong ticket|authentication/)
+  })
+})
+
+describe('no hub reachable', () => {
+  it('a call and a publish fail after waitForSession with a clear error; nothing is sent later', async () => {
+    harness = createHarness()
+    let reach: ((port: import('../../src/tabs/port.js').TabPort) => void) | undefined
+    const { TabConnection } = await import('../../src/tabs/tab-connection.js')
+    const tab = new TabConnection(
+      { realm: 'realm1', waitForSession: 50 },
+      { kind: 'test', open: (_id, onHub) => (reach = onHub), close: () => {} },
+    )
+    tab.start()
+    const call = tab.call('tabs.nowhere').catch((error: Error) => error)
+    const publish = tab.publish('tabs.nowhere').catch((error: Error) => error)
+    expect(String(await call)).toMatch(
+      /cannot call tabs.nowhere: no tab or worker held the shared session within 50 ms/,
+    )
+    expect(String(await publish)).toMatch(/cannot publish to tabs.nowhere/)
+    const sent: unknown[] = []
+    reach?.({ post: (m) => sent.push(m), listen: () => () => {}, close: () => {} })
+    expect(sent.map((m) => (m as { t: string }).t)).toEqual(['hello'])
+    await tab.close()
   })
 })
