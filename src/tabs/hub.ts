@@ -35,6 +35,9 @@ const LOCAL_CALL_OPTIONS = ['signal', 'onProgress']
  * to each holding tab; a registration is answered by the tab that made it; calls and publishes go
  * out for any tab, with cancellation; the connection's state goes to every tab. What a tab posts
  * is checked first; a message that does not fit is dropped with a logged reason.
+ *
+ * Once its last tab has left, a hub is spent (its session closes); `TabHubs` makes a new one for the
+ * next tab.
  */
 export class TabHub {
   readonly connection: Connection

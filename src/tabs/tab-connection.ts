@@ -299,6 +299,8 @@ export class TabConnection implements WampConnection {
       // The old hub went away with what it was doing: a call may or may not have run; never send it twice.
       this.failPending(() => new ConnectionLostError('the tab holding the shared session closed during the request'))
       this.outbox.length = 0
+      // Until the new hub tells its state, this tab has no session.
+      this.state.set({ status: 'reconnecting', attempt: 1 })
     }
     this.post({
       t: 'hello',

@@ -286,3 +286,75 @@ describe('no hub reachable', () => {
     await tab.close()
   })
 })
+
+describe('a new hub (a new leader) takes over', () => {
+  it('every tab says hello again and asks for its subscriptions and registrations once; calls in flight fail, never resent', async () => {
+    harness = createHarness()
+    const { TabHubs } = await import('../../src/tabs/hubs.js')
+    const { TabConnection } = await import('../../src/tabs/tab-connection.js')
+    const { messagePortLink } = await import('../../src/tabs/port.js')
+    const { connectLocal } = await import('../../src/client/index.js')
+    type Port = import('../../src/tabs/port.js').MessagePortLike
+    const opened: import('../../src/client/index.js').Client[] = []
+    const makeHubs = () =>
+      new TabHubs({
+        logger: { debug() {}, warn() {}, error() {} },
+        open: async (_url, config) => {
+          const client = await connectLocal(harness.router, config)
+          opened.push(client)
+          return client
+        },
+      })
+    const reaches: ((port: import('../../src/tabs/port.js').TabPort) => void)[] = []
+    const attach = (hubs: InstanceType<typeof TabHubs>, index: number) => {
+      const { port1, port2 } = new MessageChannel()
+      hubs.serve(messagePortLink(port2 as unknown as Port))
+      reaches[index]?.(messagePortLink(port1 as unknown as Port))
+    }
+    const tabs = [0, 1].map(
+      (index) =>
+        new TabConnection(
+          { realm: 'realm1', liveness: false },
+          { kind: 'test', open: (_id, onHub) => void (reaches[index] = onHub), close() {} },
+        ),
+    )
+    const first = makeHubs()
+    for (const [index, tab] of tabs.entries()) {
+      tab.start()
+      attach(first, index)
+    }
+    const seen: number[][] = [[], []]
+    const subs = tabs.map((tab, index) =>
+      tab.acquireSubscription('tabs.takeover', (e: Event) => seen[index]?.push(e.publication)),
+    )
+    const reg = tabs[1]?.acquireRegistration('tabs.takeover.proc', () => new Promise(() => {}))
+    await until(
+      'active',
+      () =>
+        subs.every((s) => s.status.getSnapshot().status === 'active') && reg?.status.getSnapshot().status === 'active',
+    )
+    const inFlight = tabs[0]?.call('tabs.takeover.proc').catch((error: Error) => error)
+    await until('invoked', () => tabs[1]?.stats.invocations === 1)
+
+    // The leader goes: its session with it.
+    await first.closeAll()
+    const second = makeHubs()
+    for (const index of [0, 1]) attach(second, index)
+    expect(String(await inFlight)).toMatch(/ConnectionLostError|closed during the request/)
+    await until(
+      'active again',
+      () =>
+        subs.every((s) => s.status.getSnapshot().status === 'active') && reg?.status.getSnapshot().status === 'active',
+    )
+    expect(opened.filter((client) => client.isOpen)).toHaveLength(1)
+    const hub = second.hub(sessionKey({ realm: 'realm1', liveness: false }))
+    expect(hub?.connection.stats.subscriptions).toBe(1)
+    expect(hub?.stats.registrationClaims).toBe(1)
+    expect(tabs[1]?.stats.invocations).toBe(0)
+    const publication = await tabs[0]?.publish('tabs.takeover', [], {}, { acknowledge: true, exclude_me: false })
+    await until('each tab got it once', () => seen.every((list) => list.includes(publication as number)))
+    expect(seen.map((list) => list.filter((id) => id === publication).length)).toEqual([1, 1])
+    for (const tab of tabs) await tab.close()
+    await second.closeAll()
+  })
+})
