@@ -271,7 +271,13 @@ describe('no hub reachable', () => {
     const { TabConnection } = await import('../../src/tabs/tab-connection.js')
     const tab = new TabConnection(
       { realm: 'realm1', waitForSession: 50 },
-      { kind: 'test', open: (_id, onHub) => (reach = onHub), close: () => {} },
+      {
+        kind: 'test',
+        open: (_id, onHub) => {
+          reach = onHub
+        },
+        close: () => {},
+      },
     )
     tab.start()
     const call = tab.call('tabs.nowhere').catch((error: Error) => error)
@@ -315,7 +321,13 @@ describe('a new hub (a new leader) takes over', () => {
       (index) =>
         new TabConnection(
           { realm: 'realm1', liveness: false },
-          { kind: 'test', open: (_id, onHub) => void (reaches[index] = onHub), close() {} },
+          {
+            kind: 'test',
+            open: (_id, onHub) => {
+              reaches[index] = onHub
+            },
+            close() {},
+          },
         ),
     )
     const first = makeHubs()
