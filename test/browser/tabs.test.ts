@@ -32,8 +32,15 @@ const problems: string[] = []
 beforeAll(async () => {
   await buildTabsPage(out)
   ;({ server, url: base } = await serveDir(out))
+  // Subscribers are counted through wamp.subscription.lookup / count_subscribers, which the in-process router lacks.
   const selected = selectedRouters()
-  router = await startRouter(selected.includes('nexus') ? 'nexus' : (selected[0] ?? 'local'))
+  const name = selected.includes('nexus') ? 'nexus' : selected.includes('crossbar') ? 'crossbar' : undefined
+  if (!name) {
+    throw new Error(
+      'test/browser/tabs.test.ts needs nexus or Crossbar.io (it counts subscribers through the subscription meta API): set WAMP_ROUTERS=nexus',
+    )
+  }
+  router = await startRouter(name)
   meta = await connect(router.wsUrl, { realm: 'realm1' })
   browser = await launchChromium()
 })
