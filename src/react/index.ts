@@ -27,5 +27,11 @@ export {
   type UseSubscriptionOptions,
   useSubscription,
 } from './useSubscription.js'
+export {
+  type UseSuspenseCallOptions,
+  type UseSuspenseCallResult,
+  useSuspenseCall,
+  useSuspenseCallReset,
+} from './useSuspenseCall.js'
 export { useWampSession } from './useWampSession.js'
 export { WampProvider, type WampProviderProps } from './WampProvider.js'
