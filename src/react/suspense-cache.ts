@@ -61,16 +61,21 @@ export function readEntry(connection: Connection, key: string, start: () => Call
     timer: undefined,
     lease,
   }
+  const settle = (): void => {
+    // React's thenable convention: `use` reads a settled promise at once instead of suspending again.
+    Object.assign(entry.settled, { status: 'fulfilled', value: undefined })
+    releaseWhenUnclaimed(cache, key, entry)
+  }
   entry.settled = lease.promise.then(
     (result) => {
       entry.phase = 'fulfilled'
       entry.result = result
-      releaseWhenUnclaimed(cache, key, entry)
+      settle()
     },
     (error: unknown) => {
       entry.phase = 'rejected'
       entry.error = error instanceof Error ? error : new Error(String(error))
-      releaseWhenUnclaimed(cache, key, entry)
+      settle()
     },
   )
   cache.set(key, entry)

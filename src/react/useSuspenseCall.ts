@@ -70,10 +70,9 @@ export function useSuspenseCall<TData = Result>(
       )
   useEffect(() => (entry ? holdEntry(connection, key, entry) : undefined), [connection, key, entry])
   if (!entry) throw keyError
-  if (entry.phase === 'pending') {
-    if (use) use(entry.settled)
-    throw entry.settled
-  }
+  // React 19 wants `use` on every render of a component that once suspended in it.
+  if (use) use(entry.settled)
+  else if (entry.phase === 'pending') throw entry.settled
   if (entry.phase === 'rejected') throw entry.error
   const result = entry.result as Result
   if (!select) return { data: result as TData }
