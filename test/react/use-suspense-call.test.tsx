@@ -101,10 +101,14 @@ describe('useSuspenseCall', () => {
 
   it('two components with the same key make one CALL (and share it with a useCall of that key)', async () => {
     const callee = await suite.wire().peer()
-    await callee.register('t.add', ({ args }) => ({ args: [(args[0] as number) + (args[1] as number)] }))
+    const answer = gate()
+    await callee.register('t.add', async ({ args }) => {
+      await answer.promise
+      return { args: [(args[0] as number) + (args[1] as number)] }
+    })
     function Plain() {
-      const { data } = useCall('t.add', { args: [2, 3], select: (r) => r.args[0] as number })
-      return <p data-testid="plain">{data ?? '-'}</p>
+      const { data, status } = useCall('t.add', { args: [2, 3], select: (r) => r.args[0] as number })
+      return <p data-testid="plain">{data ?? status}</p>
     }
     const view = await mount(
       <>
@@ -117,6 +121,9 @@ describe('useSuspenseCall', () => {
         </Suspense>
       </>,
     )
+    // Shared while in flight: the callee answers once all three wait.
+    await until('useCall pending too', () => text(view, 'plain') === 'pending')
+    answer.open()
     await until(
       'all three show 5',
       () =>
