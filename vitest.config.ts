@@ -49,7 +49,10 @@ export default defineConfig({
             'test/conformance/react-hooks.test.tsx',
             'test/react/use-*.test.tsx',
             'test/react/hooks.model.test.tsx',
+            'test/query/*.test.tsx',
           ],
+          // TanStack Query is bundled by Vite here, so its `import 'react'` meets the alias to React 18.
+          server: { deps: { inline: [/@tanstack\//] } },
           globalSetup: ['test/react18/check.ts', 'test/conformance/global-setup.ts'],
           testTimeout: 20_000,
           hookTimeout: 180_000,
