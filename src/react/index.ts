@@ -3,6 +3,7 @@ export {
   type TypedCallOptions,
   type TypedHooks,
   type TypedSubscriptionState,
+  type TypedSuspenseCallOptions,
 } from './api.js'
 export { useConnection, WampContext } from './context.js'
 export {

@@ -5,16 +5,10 @@
  * subscription event updates (or invalidates) the cached data, a mutation calls with click-time
  * arguments, useSuspenseQuery suspends then shows the data. Runs on React 19 and React 18.
  */
-import {
-  QueryClient,
-  QueryClientProvider,
-  useMutation,
-  useQuery,
-  useSuspenseQuery,
-} from '@tanstack/react-query'
+import { QueryClient, QueryClientProvider, useMutation, useQuery, useSuspenseQuery } from '@tanstack/react-query'
 import { act } from '@testing-library/react'
 import { type ReactNode, Suspense } from 'react'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest'
 import type { Result } from '../../src/client/index.js'
 import {
   callMutationOptions,
@@ -283,3 +277,19 @@ describe('react-wamp/query', () => {
     client.clear()
   })
 })
+
+// Type-level checks (never rendered): `npx tsc -p tsconfig.json --noEmit` fails if these stop typing.
+function TypedUsage() {
+  const connection = useConnection()
+  const options = callQueryOptions(connection, 't.add', { args: [1, 2] })
+  const query = useQuery(options)
+  expectTypeOf(query.data).toEqualTypeOf<Result | undefined>()
+  expectTypeOf(queryClient.getQueryData(options.queryKey)).toEqualTypeOf<Result | undefined>()
+  const mutation = useMutation(callMutationOptions(connection, 't.restart'))
+  mutation.mutate()
+  mutation.mutate({ args: ['db'] })
+  // @ts-expect-error: variables are { args, kwargs }
+  mutation.mutate(['db'])
+  return null
+}
+void TypedUsage
