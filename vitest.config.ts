@@ -47,6 +47,7 @@ export default defineConfig({
           sequence: { groupOrder: 2 },
           include: [
             'test/conformance/react-hooks.test.tsx',
+            'test/conformance/react-query-suspense.test.tsx',
             'test/react/use-*.test.tsx',
             'test/react/hooks.model.test.tsx',
             'test/query/*.test.tsx',
