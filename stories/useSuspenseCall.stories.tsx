@@ -142,12 +142,11 @@ const meta = {
 | option | meaning |
 |---|---|
 | \`args\`, \`kwargs\`, \`options\` | the call, keyed by value as in useCall |
-| \`cancelMode\` | how a call released while still running is cancelled (default \`killnowait\`) |
 | \`select\` | derives \`data\` from the result (in render) |
 
 The calls are cached on the provider's connection: components asking for the same key make one CALL (here the summary and the detail share it), and share it with a useCall of that key. An entry goes a macrotask after the last component holding it unmounts. \`useSuspenseCallReset()\` gives the function to call in the boundary's reset, so a retry calls again.
 
-Cancellation: a suspended render is not mounted, so React never cancels its call: it ends with its result, its \`options.timeout\`, or the connection, and a render that never commits releases it 5 s after it settles. Pick **atlantis** to see the boundary catch the callee's RPCError, then **Try again**.`,
+Cancellation: none. A suspended render is not mounted, so it cannot unmount: a call it started ends with its result, its \`options.timeout\` or the connection, and a render that never commits lets go of it 5 s after it settles. Where leaving must cancel, use useCall. Pick **atlantis** to see the boundary catch the callee's RPCError, then **Try again**.`,
       },
     },
   },

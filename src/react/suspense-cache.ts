@@ -10,16 +10,19 @@ import type { CallLease } from '../connection/shared-calls.js'
 export const UNCLAIMED_TIMEOUT = 5_000
 
 /**
- * One suspending call. Its machine:
+ * One suspending call. Its machine (a pending entry is never dropped: a suspended render may be
+ * waiting on it, and React never says it gave up):
  *
- * | phase      | holders | on settle                    | on hold             | on last release              |
- * |------------|---------|------------------------------|---------------------|------------------------------|
- * | `pending`  | any     | → settled; timer if 0 holders | holders + 1         | stays (a suspended render may wait on it) |
- * | `fulfilled`/`rejected` | any | —                  | holders + 1, timer off | timer → dropped          |
- * | dropped    | —       | —                            | —                   | —                            |
+ * | state                         | event                        | next                                   |
+ * |-------------------------------|------------------------------|----------------------------------------|
+ * | pending                       | the call settles             | settled, unheld: drop in UNCLAIMED_TIMEOUT |
+ * | settled, unheld (timer runs)  | a committed component holds  | held (timer off)                       |
+ * | settled, unheld               | the timer fires              | dropped                                |
+ * | settled (rejected), unheld    | `dropFailed` (a reset)       | dropped                                |
+ * | held                          | another hold                 | held, one more holder                  |
+ * | held                          | the last holder lets go      | settled, unheld: drop a macrotask later (a StrictMode remount takes it back) |
  *
- * Dropped means: out of the cache and its call lease given back (the shared call is cancelled
- * on the wire a macrotask later if it still runs and no useCall shares it).
+ * Dropped: out of the cache, and its lease on the (settled) shared call given back.
  */
 export interface SuspenseEntry {
   phase: 'pending' | 'fulfilled' | 'rejected'

@@ -1,6 +1,6 @@
 import * as React from 'react'
 import { useCallback, useEffect } from 'react'
-import type { Args, CallOptions, CancelMode, Kwargs, Result } from '../client/types.js'
+import type { Args, CallOptions, Kwargs, Result } from '../client/types.js'
 import { contain } from './contain.js'
 import { useConnection } from './context.js'
 import { keyOf } from './key-of.js'
@@ -10,10 +10,8 @@ import { dropFailed, holdEntry, readEntry } from './suspense-cache.js'
 export interface UseSuspenseCallOptions<TData = Result> {
   args?: Args
   kwargs?: Kwargs
-  /** WAMP call options. Give a `timeout`: a suspended render cannot be unmounted, so only it bounds a call nobody waits for. */
+  /** WAMP call options. Give a `timeout`: nothing cancels a call a suspended render started (see useSuspenseCall). */
   options?: Omit<CallOptions, 'signal' | 'onProgress' | 'cancelMode'>
-  /** How the call is cancelled when it is released while still running. Default 'killnowait'. */
-  cancelMode?: CancelMode
   /** Derives `data` from the result, in render. A throw goes to the nearest error boundary. */
   select?: (result: Result) => TData
 }
@@ -34,12 +32,13 @@ const use = (React as { use?: <T>(promise: Promise<T>) => T }).use
  * the same key while it is cached make one CALL, and share it with a useCall of that key.
  *
  * An entry is released a macrotask after the last component holding it unmounts (StrictMode
- * remounts take it back). A render that suspends and never commits holds nothing: what it
- * started is released `UNCLAIMED_TIMEOUT` (5 s) after the call settles. Cancellation: a suspended
- * render cannot be unmounted, so a running call is never cancelled by React; it ends with its
- * result, its `options.timeout`, or the connection. It is cancelled on the wire (`cancelMode`)
- * only if it is released while it still runs. Data is not refreshed while held (not even after a
- * reconnect): use useCall, or TanStack Query through `react-wamp/query`, for data that changes.
+ * remounts take it back). Data is not refreshed while held (not even after a reconnect): use
+ * useCall, or TanStack Query through `react-wamp/query`, for data that changes.
+ *
+ * Cancellation: never. A suspended render has not mounted, so it cannot unmount, and React never
+ * says it gave up on it; a call it started ends with its result, its `options.timeout` or the
+ * connection. A render that never commits holds nothing: its entry is dropped
+ * `UNCLAIMED_TIMEOUT` (5 s) after the call settles. Where leaving must cancel, use useCall.
  *
  * @example
  * function Total() {
@@ -53,8 +52,9 @@ export function useSuspenseCall<TData = Result>(
   options: UseSuspenseCallOptions<TData> = {},
 ): UseSuspenseCallResult<TData> {
   const connection = useConnection()
-  const { args, kwargs, options: callOptions, cancelMode = 'killnowait', select } = options
-  // The same key as useCall's, so both share one call on the wire.
+  const { args, kwargs, options: callOptions, select } = options
+  // useCall's key with its default cancelMode, so both share one call on the wire.
+  const cancelMode = 'killnowait'
   const { key, error: keyError } = keyOf({
     procedure,
     args: args ?? [],
