@@ -119,6 +119,24 @@ export default [
     gzip: '20.6 kB',
     brotli: '18.2 kB',
   }),
+  // Issue 21: the Suspense variant of useCall, beside the hooks of (c) (its cache and hook only).
+  ...check('(f) (c) + useSuspenseCall', {
+    path: ALL,
+    imports: `{ WampProvider, useSuspenseCall, useSuspenseCallReset, useWampSession, useCall, useProgressCall, useSubscription, useRegister, usePublish }`,
+    ...jsonOnly,
+    ignore: [...jsonOnly.ignore, 'react', 'react-dom'],
+    gzip: '21.7 kB',
+    brotli: '19.5 kB',
+  }),
+  // Issue 21: react-wamp/query's own code (TanStack Query, React and the connection it is given are the app's).
+  ...check('(g) react-wamp/query: query and mutation options, subscription to the cache', {
+    path: 'dist/query.js',
+    imports: '{ callQueryOptions, callMutationOptions, subscribeToQuery, useSubscriptionToQuery }',
+    ...jsonOnly,
+    ignore: [...jsonOnly.ignore, 'react', 'react-dom', '@tanstack/react-query'],
+    gzip: '1.7 kB',
+    brotli: '1.5 kB',
+  }),
   ...check('(e) in-process router: createRouter + connectLocal', {
     path: 'dist/router.js',
     imports: '{ createRouter, connectLocal }',
