@@ -30,6 +30,7 @@ export default defineConfig({
         index: 'src/index.ts',
         client: 'src/core.ts',
         router: 'src/router/index.ts',
+        devtools: 'src/devtools/index.ts',
         rawsocket: 'src/transports/rawsocket.ts',
         'rawsocket-browser': 'src/transports/rawsocket-browser.ts',
       },

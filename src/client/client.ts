@@ -36,6 +36,7 @@ import type {
   EventHandler,
   InvocationHandler,
   Kwargs,
+  MessageTap,
   ProgressiveCall,
   ProgressiveResult,
   PublishOptions,
@@ -90,6 +91,8 @@ export class Client {
   private goodbyeEcho: (() => void) | undefined
   // Loaded only when the config lists auth methods.
   private authentication: Authentication | undefined
+  // undefined unless someone observes: the message path pays one check.
+  private tap: MessageTap | undefined
 
   /** @internal Use `createClient(transport, config)`. */
   constructor(
@@ -99,6 +102,7 @@ export class Client {
     this.logger = config.logger ?? defaultLogger(config.debug === true)
     this.debug = config.debug === true
     this.responseTimeout = config.responseTimeout ?? 5000
+    this.tap = config.tap
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve
     })
@@ -231,6 +235,11 @@ export class Client {
   /** The router's subscription ID for a topic this client subscribed. */
   subscriptionId(topic: string): number | undefined {
     return this.subscriber.subscriptionId(topic)
+  }
+
+  /** @internal Replaces the message tap of `config.tap` (Connection.observe moves observers between sessions). */
+  setTap(tap: MessageTap | undefined): void {
+    this.tap = tap
   }
 
   /** Counts of the client's internal tables (for tests and leak checks). */
@@ -390,7 +399,16 @@ export class Client {
 
   private sendRaw(message: unknown[]): void {
     if (this.debug) this.logger.debug(`→ ${describeMessage(message)}`)
+    if (this.tap !== undefined) this.tapped('out', message)
     this.transport.send(message)
+  }
+
+  private tapped(direction: 'in' | 'out', message: unknown): void {
+    try {
+      this.tap?.(direction, message)
+    } catch (error) {
+      this.logger.error('a message tap threw', error)
+    }
   }
 
   private request<T>(message: unknown[], what: string, hooks: RequestHooks<T> = {}): Promise<T> {
@@ -447,6 +465,7 @@ export class Client {
   private receive(raw: unknown): void {
     if (this.state === 'closed') return
     if (this.debug) this.logger.debug(`← ${describeMessage(raw)}`)
+    if (this.tap !== undefined) this.tapped('in', raw)
     let message: RouterToClientMessage
     try {
       message = validateInbound(raw)

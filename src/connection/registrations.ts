@@ -11,6 +11,16 @@ export interface RegistrationStatus extends DurableStatus {
   invocationCount: number
 }
 
+/** A held registration, as `Connection.inspect()` shows it. */
+export interface RegistrationInspection {
+  procedure: string
+  options: RegisterOptions
+  holders: number
+  /** Invocations running now. */
+  inFlight: number
+  status: RegistrationStatus
+}
+
 export interface RegistrationLease {
   readonly status: ReadableStore<RegistrationStatus>
   /** Unregisters a macrotask later, unless the same procedure is acquired again first. */
@@ -22,6 +32,7 @@ interface Entry extends DurableEntry<RegistrationStatus> {
   optionsKey: string
   handler: InvocationHandler
   holders: number
+  running: number
 }
 
 /** Registrations that outlive sessions: registered again on every new session. */
@@ -49,6 +60,7 @@ export class RegistrationRegistry extends DurableRegistry<RegistrationStatus, En
         generation: 0,
         refusals: 0,
         holders: 0,
+        running: 0,
       }
       this.entries.set(procedure, entry)
       this.attach(entry)
@@ -61,12 +73,36 @@ export class RegistrationRegistry extends DurableRegistry<RegistrationStatus, En
     })
   }
 
+  /** Every held registration, for devtools. */
+  inspect(): RegistrationInspection[] {
+    return [...this.entries.values()].map(({ key, options, holders, running, status }) => ({
+      procedure: key,
+      options,
+      holders,
+      inFlight: running,
+      status: status.getSnapshot(),
+    }))
+  }
+
   protected async grant(client: Client, entry: Entry): Promise<Grant> {
     const registration = await client.register(
       entry.key,
       (invocation) => {
         entry.status.update({ invocationCount: entry.status.getSnapshot().invocationCount + 1 })
-        return entry.handler(invocation)
+        entry.running += 1
+        const done = () => {
+          entry.running -= 1
+        }
+        let out: ReturnType<InvocationHandler> | undefined
+        try {
+          out = entry.handler(invocation)
+          return out
+        } finally {
+          // Counted down when the handler is done: at once, or when its promise settles.
+          const pending = out as PromiseLike<unknown> | undefined
+          if (typeof pending?.then === 'function') pending.then(done, done)
+          else done()
+        }
       },
       entry.options,
     )

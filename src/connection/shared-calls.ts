@@ -1,5 +1,5 @@
 import { runHandler } from '../client/run-handler.js'
-import type { Result } from '../client/types.js'
+import type { Args, Kwargs, Result } from '../client/types.js'
 import { releaseLater } from './release-later.js'
 
 interface SharedCall {
@@ -12,6 +12,30 @@ interface SharedCall {
   abort?: { cancel(): void }
   /** Every progress chunk so far, replayed to a holder that joins late; undefined once over the bound. */
   chunks: Result[] | undefined
+  /** What is called, for inspection. */
+  about: CallAbout
+  startedAt: number
+  progressCount: number
+}
+
+/** What a shared call calls. */
+export interface CallAbout {
+  procedure: string
+  args?: Args | Uint8Array
+  kwargs?: Kwargs
+}
+
+/** A shared call in flight, as `Connection.inspect()` shows it. */
+export interface CallInspection extends CallAbout {
+  key: string
+  /** When it was sent (epoch ms). */
+  startedAt: number
+  /** Progressive results received so far. */
+  progressCount: number
+  /** Components waiting for it. */
+  holders: number
+  /** Cancels it for every holder (CANCEL on the wire with the call's cancel mode); they see an AbortError. */
+  cancel(reason?: string): void
 }
 
 /**
@@ -46,6 +70,7 @@ export class SharedCalls {
     key: string,
     start: (signal: AbortSignal, onProgress: (result: Result) => void) => Promise<Result>,
     onProgress?: (result: Result) => void,
+    about: CallAbout = { procedure: key },
   ): CallLease {
     let call = this.calls.get(key)
     if (!call) {
@@ -58,8 +83,12 @@ export class SharedCalls {
         settled: false,
         chunks: [],
         promise: undefined as never,
+        about,
+        startedAt: Date.now(),
+        progressCount: 0,
       }
       created.promise = start(controller.signal, (result) => {
+        created.progressCount += 1
         created.chunks?.push(result)
         if (created.chunks && created.chunks.length > MAX_REPLAYED_CHUNKS) {
           created.chunks = undefined
@@ -101,5 +130,20 @@ export class SharedCalls {
         })
       },
     }
+  }
+
+  /** The calls in flight, for devtools. */
+  inspect(): CallInspection[] {
+    return [...this.calls].map(([key, call]) => ({
+      ...call.about,
+      key,
+      startedAt: call.startedAt,
+      progressCount: call.progressCount,
+      holders: call.holders,
+      cancel: (reason = 'cancelled from the devtools') => {
+        if (this.calls.get(key) === call) this.calls.delete(key)
+        call.controller.abort(new Error(reason))
+      },
+    }))
   }
 }

@@ -8,6 +8,15 @@ import type { ReadableStore } from './store.js'
 /** Where a durable subscription stands (see DurableStatus for its machine). */
 export type SubscriptionStatus = DurableStatus
 
+/** A held subscription, as `Connection.inspect()` shows it. */
+export interface SubscriptionInspection {
+  topic: string
+  options: SubscribeOptions
+  /** Handlers holding it (components, services). */
+  holders: number
+  status: SubscriptionStatus
+}
+
 /** A handler's hold on a durable subscription. */
 export interface SubscriptionLease {
   readonly status: ReadableStore<SubscriptionStatus>
@@ -49,6 +58,16 @@ export class SubscriptionRegistry extends DurableRegistry<SubscriptionStatus, En
     return this.lease(held, () => {
       held.holders.delete(slot)
     })
+  }
+
+  /** Every held subscription, for devtools. */
+  inspect(): SubscriptionInspection[] {
+    return [...this.entries.values()].map(({ topic, options, holders, status }) => ({
+      topic,
+      options,
+      holders: holders.size,
+      status: status.getSnapshot(),
+    }))
   }
 
   protected async grant(client: Client, entry: Entry): Promise<Grant> {

@@ -1,0 +1,82 @@
+import type { Connection, ConnectionState } from '../connection/connection.js'
+import { MessageType } from '../protocol/message-types.js'
+import { EventRates } from './event-rates.js'
+import { MessageLog } from './message-log.js'
+import type { PreviewLimits } from './redact.js'
+
+/** What the recorder needs of a connection. */
+export type InspectableConnection = Pick<Connection, 'observe' | 'inspect' | 'subscribe' | 'getSnapshot'>
+
+/** One change of the connection's state. */
+export interface Transition {
+  at: number
+  status: ConnectionState['status']
+  attempt: number
+  sessionId?: number
+  /** Why, when the change came from an error. */
+  error?: string
+}
+
+export interface RecorderOptions {
+  /** Messages kept (default 500). */
+  capacity?: number
+  /** State changes kept (default 20). */
+  transitions?: number
+  limits?: PreviewLimits
+}
+
+/**
+ * What the devtools record while they are mounted: the message log, events per second per
+ * subscription, and the state's recent changes. It exists only between `createRecorder` and
+ * `stop()`: before and after, the connection keeps nothing and does nothing per message.
+ */
+export interface Recorder {
+  readonly log: MessageLog
+  readonly rates: EventRates
+  /** Recent state changes, oldest first. */
+  readonly transitions: readonly Transition[]
+  /** While paused, messages are not logged (rates still count). */
+  paused: boolean
+  /** Messages not logged because of a pause. */
+  readonly skipped: number
+  stop(): void
+}
+
+export function createRecorder(connection: InspectableConnection, options: RecorderOptions = {}): Recorder {
+  const log = new MessageLog(options.capacity ?? 500, options.limits)
+  const rates = new EventRates()
+  const transitions: Transition[] = []
+  const keep = options.transitions ?? 20
+  let skipped = 0
+  const recordState = () => {
+    const { status, attempt, sessionId, error } = connection.getSnapshot()
+    const last = transitions.at(-1)
+    if (last && last.status === status && last.attempt === attempt && last.sessionId === sessionId) return
+    transitions.push({ at: Date.now(), status, attempt, sessionId, error: error?.message })
+    if (transitions.length > keep) transitions.shift()
+  }
+  recordState()
+  const stopState = connection.subscribe(recordState)
+  const recorder: Recorder = {
+    log,
+    rates,
+    transitions,
+    paused: false,
+    get skipped() {
+      return skipped
+    },
+    stop: () => {
+      stopMessages()
+      stopState()
+    },
+  }
+  const stopMessages = connection.observe((direction, message) => {
+    const at = Date.now()
+    if (Array.isArray(message) && message[0] === MessageType.EVENT && typeof message[1] === 'number') {
+      rates.count(message[1], at)
+    }
+    if (recorder.paused) skipped += 1
+    else log.push(direction, message, at)
+  })
+  return recorder
+}
