@@ -91,8 +91,8 @@ export class Client {
   private goodbyeEcho: (() => void) | undefined
   // Loaded only when the config lists auth methods.
   private authentication: Authentication | undefined
-  // undefined unless someone observes: the message path pays one check.
-  private tap: MessageTap | undefined
+  /** @internal The message tap (`config.tap`; Connection moves its observers here). undefined: one check per message. */
+  tap: MessageTap | undefined
 
   /** @internal Use `createClient(transport, config)`. */
   constructor(
@@ -235,11 +235,6 @@ export class Client {
   /** The router's subscription ID for a topic this client subscribed. */
   subscriptionId(topic: string): number | undefined {
     return this.subscriber.subscriptionId(topic)
-  }
-
-  /** @internal Replaces the message tap of `config.tap` (Connection.observe moves observers between sessions). */
-  setTap(tap: MessageTap | undefined): void {
-    this.tap = tap
   }
 
   /** Counts of the client's internal tables (for tests and leak checks). */
@@ -399,7 +394,7 @@ export class Client {
 
   private sendRaw(message: unknown[]): void {
     if (this.debug) this.logger.debug(`→ ${describeMessage(message)}`)
-    if (this.tap !== undefined) this.tapped('out', message)
+    if (this.tap) this.tapped('out', message)
     this.transport.send(message)
   }
 
@@ -465,7 +460,7 @@ export class Client {
   private receive(raw: unknown): void {
     if (this.state === 'closed') return
     if (this.debug) this.logger.debug(`← ${describeMessage(raw)}`)
-    if (this.tap !== undefined) this.tapped('in', raw)
+    if (this.tap) this.tapped('in', raw)
     let message: RouterToClientMessage
     try {
       message = validateInbound(raw)

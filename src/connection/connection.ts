@@ -20,12 +20,12 @@ import { ClientClosedError, ConnectionLostError } from '../protocol/errors.js'
 import { type ReconnectOptions, retryDelay } from './backoff.js'
 import { type Effect, initialMachine, type LifecycleEvent, type Machine, type RetryPolicy, step } from './lifecycle.js'
 import { Liveness, type LivenessOptions } from './liveness.js'
-import { type RegistrationInspection, type RegistrationLease, RegistrationRegistry } from './registrations.js'
+import { type RegistrationLease, RegistrationRegistry } from './registrations.js'
 import { releaseLater } from './release-later.js'
 import { SessionWaiters } from './session-waiters.js'
-import { type CallInspection, type CallLease, SharedCalls } from './shared-calls.js'
+import { type CallLease, SharedCalls } from './shared-calls.js'
 import { Store } from './store.js'
-import { type SubscriptionInspection, type SubscriptionLease, SubscriptionRegistry } from './subscriptions.js'
+import { type SubscriptionLease, SubscriptionRegistry } from './subscriptions.js'
 import { listenForWakeups } from './wakeups.js'
 
 /** The connection's state, as one immutable snapshot. */
@@ -52,17 +52,6 @@ export interface ConnectionState {
 
 /** Authentication methods, or a function that gives them before every attempt (a fresh token each time). */
 export type AuthOption = AuthMethod[] | (() => AuthMethod[] | Promise<AuthMethod[]>)
-
-/** What a connection holds and runs right now (`Connection.inspect()`): plain data for devtools. */
-export interface ConnectionInspection {
-  state: ConnectionState
-  /** The lifecycle's phase: `waiting` is the backoff before a reconnect attempt. */
-  phase: Machine['phase']
-  subscriptions: SubscriptionInspection[]
-  registrations: RegistrationInspection[]
-  /** Calls shared through `acquireCall` (every `useCall`/`useProgressCall`) still in flight. */
-  calls: CallInspection[]
-}
 
 /** How to reach the router and how to behave when the connection drops. */
 export interface ConnectionOptions extends Omit<ClientConfig, 'auth' | 'tap'> {
@@ -101,9 +90,6 @@ export class Connection {
   private readonly closing = new Set<Promise<void>>()
   private readonly queue: LifecycleEvent[] = []
   private stepping = false
-  private readonly subscriptions: SubscriptionRegistry
-  private readonly registrations: RegistrationRegistry
-  private readonly calls: SharedCalls
   private readonly waiters = new SessionWaiters()
   private readonly liveness: Liveness
   private readonly endpoints: (string | undefined)[]
@@ -111,9 +97,17 @@ export class Connection {
   private pendingClose: { cancel(): void } | undefined
   private removeWakeups: (() => void) | undefined
   private options: ConnectionOptions
-  private readonly observers = new Set<MessageTap>()
-  // undefined while nobody observes, so sessions pay one check per message.
-  private tap: MessageTap | undefined
+  /**
+   * @internal The tap each new session gets (`observeConnection` sets it, and the open session's):
+   * undefined while nobody observes, so sessions pay one check per message.
+   */
+  tap: MessageTap | undefined
+  /** @internal For `inspectConnection`. */
+  readonly subscriptions: SubscriptionRegistry
+  /** @internal For `inspectConnection`. */
+  readonly registrations: RegistrationRegistry
+  /** @internal For `inspectConnection`. */
+  readonly calls: SharedCalls
 
   constructor(options: ConnectionOptions) {
     this.options = options
@@ -133,7 +127,8 @@ export class Connection {
     this.liveness = new Liveness(() => (this.options.liveness === false ? undefined : (this.options.liveness ?? {})))
   }
 
-  private get logger(): Logger {
+  /** @internal Where the connection reports what it cannot throw. */
+  get logger(): Logger {
     return this.options.logger ?? defaultLogger(this.options.debug === true)
   }
 
@@ -169,51 +164,6 @@ export class Connection {
   /** The lifecycle's phase (`waiting` is the backoff before a reconnect attempt), for tests and devtools. */
   get phase(): Machine['phase'] {
     return this.machine.phase
-  }
-
-  /**
-   * What the connection holds and runs now: its state, subscriptions, registrations and calls in
-   * flight (each call with a `cancel()`). A new object on every call; for devtools and diagnostics.
-   */
-  inspect(): ConnectionInspection {
-    return {
-      state: this.getSnapshot(),
-      phase: this.machine.phase,
-      subscriptions: this.subscriptions.inspect(),
-      registrations: this.registrations.inspect(),
-      calls: this.calls.inspect(),
-    }
-  }
-
-  /**
-   * Sees every message of every session from now on, as sent and as received (see
-   * `ClientConfig.tap`); returns the function that stops it. While nobody observes, the sessions
-   * do no work for it beyond one check per message. A throwing observer is logged and skipped.
-   */
-  observe(observer: MessageTap): () => void {
-    const slot: MessageTap = (direction, message) => observer(direction, message)
-    this.observers.add(slot)
-    this.retap()
-    return () => {
-      if (this.observers.delete(slot)) this.retap()
-    }
-  }
-
-  private retap(): void {
-    const observers = this.observers
-    this.tap =
-      observers.size === 0
-        ? undefined
-        : (direction, message) => {
-            for (const observer of [...observers]) {
-              try {
-                observer(direction, message)
-              } catch (error) {
-                this.logger.error('a message observer threw', error)
-              }
-            }
-          }
-    this.client?.setTap(this.tap)
   }
 
   /**
@@ -374,7 +324,11 @@ export class Connection {
     this.url = url
     const attempt = (async () => {
       const { auth, ...rest } = this.options
-      const config: ClientConfig = { ...rest, auth: typeof auth === 'function' ? await auth() : auth, tap: this.tap }
+      const config: ClientConfig = {
+        ...rest,
+        auth: typeof auth === 'function' ? await auth() : auth,
+        tap: this.tap,
+      }
       return (this.options.open ?? openWithConnect)(url, config)
     })()
     const settled = attempt.then(
@@ -387,7 +341,7 @@ export class Connection {
 
   private adopt(client: Client): void {
     this.client = client
-    client.setTap(this.tap)
+    client.tap = this.tap
     const token = this.machine.token
     this.subscriptions.resume()
     this.registrations.resume()

@@ -11,23 +11,14 @@ export interface RegistrationStatus extends DurableStatus {
   invocationCount: number
 }
 
-/** A held registration, as `Connection.inspect()` shows it. */
-export interface RegistrationInspection {
-  procedure: string
-  options: RegisterOptions
-  holders: number
-  /** Invocations running now. */
-  inFlight: number
-  status: RegistrationStatus
-}
-
 export interface RegistrationLease {
   readonly status: ReadableStore<RegistrationStatus>
   /** Unregisters a macrotask later, unless the same procedure is acquired again first. */
   release(): void
 }
 
-interface Entry extends DurableEntry<RegistrationStatus> {
+/** @internal */
+export interface RegistrationEntry extends DurableEntry<RegistrationStatus> {
   options: RegisterOptions
   optionsKey: string
   handler: InvocationHandler
@@ -36,7 +27,7 @@ interface Entry extends DurableEntry<RegistrationStatus> {
 }
 
 /** Registrations that outlive sessions: registered again on every new session. */
-export class RegistrationRegistry extends DurableRegistry<RegistrationStatus, Entry> {
+export class RegistrationRegistry extends DurableRegistry<RegistrationStatus, RegistrationEntry> {
   acquire(procedure: string, handler: InvocationHandler, options: RegisterOptions = {}): RegistrationLease {
     const optionsKey = stableKey(options)
     let entry = this.entries.get(procedure)
@@ -73,18 +64,7 @@ export class RegistrationRegistry extends DurableRegistry<RegistrationStatus, En
     })
   }
 
-  /** Every held registration, for devtools. */
-  inspect(): RegistrationInspection[] {
-    return [...this.entries.values()].map(({ key, options, holders, running, status }) => ({
-      procedure: key,
-      options,
-      holders,
-      inFlight: running,
-      status: status.getSnapshot(),
-    }))
-  }
-
-  protected async grant(client: Client, entry: Entry): Promise<Grant> {
+  protected async grant(client: Client, entry: RegistrationEntry): Promise<Grant> {
     const registration = await client.register(
       entry.key,
       (invocation) => {
@@ -109,7 +89,7 @@ export class RegistrationRegistry extends DurableRegistry<RegistrationStatus, En
     return { id: registration.id, end: () => registration.unregister(), onRevoked: registration.onRevoked }
   }
 
-  protected inUse(entry: Entry): boolean {
+  protected inUse(entry: RegistrationEntry): boolean {
     return entry.holders > 0
   }
 }

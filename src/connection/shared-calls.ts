@@ -2,7 +2,8 @@ import { runHandler } from '../client/run-handler.js'
 import type { Args, Kwargs, Result } from '../client/types.js'
 import { releaseLater } from './release-later.js'
 
-interface SharedCall {
+/** @internal */
+export interface SharedCall {
   promise: Promise<Result>
   controller: AbortController
   holders: number
@@ -12,10 +13,9 @@ interface SharedCall {
   abort?: { cancel(): void }
   /** Every progress chunk so far, replayed to a holder that joins late; undefined once over the bound. */
   chunks: Result[] | undefined
-  /** What is called, for inspection. */
+  /** What is called, and since when: for `inspectConnection`. */
   about: CallAbout
   startedAt: number
-  progressCount: number
 }
 
 /** What a shared call calls. */
@@ -23,19 +23,6 @@ export interface CallAbout {
   procedure: string
   args?: Args | Uint8Array
   kwargs?: Kwargs
-}
-
-/** A shared call in flight, as `Connection.inspect()` shows it. */
-export interface CallInspection extends CallAbout {
-  key: string
-  /** When it was sent (epoch ms). */
-  startedAt: number
-  /** Progressive results received so far. */
-  progressCount: number
-  /** Components waiting for it. */
-  holders: number
-  /** Cancels it for every holder (CANCEL on the wire with the call's cancel mode); they see an AbortError. */
-  cancel(reason?: string): void
 }
 
 /**
@@ -57,7 +44,8 @@ export interface CallLease {
  * remount) goes over the wire once, and is cancelled only when nobody waits for it any more.
  */
 export class SharedCalls {
-  private readonly calls = new Map<string, SharedCall>()
+  /** @internal Read by `inspectConnection`. */
+  readonly calls = new Map<string, SharedCall>()
 
   /** `reportListenerError`: where a progress listener's throw goes; it never reaches the other holders. */
   constructor(private readonly reportListenerError: (error: unknown) => void) {}
@@ -85,10 +73,8 @@ export class SharedCalls {
         promise: undefined as never,
         about,
         startedAt: Date.now(),
-        progressCount: 0,
       }
       created.promise = start(controller.signal, (result) => {
-        created.progressCount += 1
         created.chunks?.push(result)
         if (created.chunks && created.chunks.length > MAX_REPLAYED_CHUNKS) {
           created.chunks = undefined
@@ -130,20 +116,5 @@ export class SharedCalls {
         })
       },
     }
-  }
-
-  /** The calls in flight, for devtools. */
-  inspect(): CallInspection[] {
-    return [...this.calls].map(([key, call]) => ({
-      ...call.about,
-      key,
-      startedAt: call.startedAt,
-      progressCount: call.progressCount,
-      holders: call.holders,
-      cancel: (reason = 'cancelled from the devtools') => {
-        if (this.calls.get(key) === call) this.calls.delete(key)
-        call.controller.abort(new Error(reason))
-      },
-    }))
   }
 }

@@ -8,15 +8,6 @@ import type { ReadableStore } from './store.js'
 /** Where a durable subscription stands (see DurableStatus for its machine). */
 export type SubscriptionStatus = DurableStatus
 
-/** A held subscription, as `Connection.inspect()` shows it. */
-export interface SubscriptionInspection {
-  topic: string
-  options: SubscribeOptions
-  /** Handlers holding it (components, services). */
-  holders: number
-  status: SubscriptionStatus
-}
-
 /** A handler's hold on a durable subscription. */
 export interface SubscriptionLease {
   readonly status: ReadableStore<SubscriptionStatus>
@@ -24,7 +15,8 @@ export interface SubscriptionLease {
   release(): void
 }
 
-interface Entry extends DurableEntry<SubscriptionStatus> {
+/** @internal */
+export interface SubscriptionEntry extends DurableEntry<SubscriptionStatus> {
   topic: string
   options: SubscribeOptions
   /** One slot per lease: two holders with the same handler function are two holders. */
@@ -35,7 +27,7 @@ interface Entry extends DurableEntry<SubscriptionStatus> {
  * Subscriptions that outlive sessions: one router subscription per (topic, options), shared by
  * its holders, subscribed again on every new session.
  */
-export class SubscriptionRegistry extends DurableRegistry<SubscriptionStatus, Entry> {
+export class SubscriptionRegistry extends DurableRegistry<SubscriptionStatus, SubscriptionEntry> {
   acquire(topic: string, handler: EventHandler, options: SubscribeOptions = {}): SubscriptionLease {
     const key = stableKey([topic, options])
     let entry = this.entries.get(key)
@@ -60,26 +52,16 @@ export class SubscriptionRegistry extends DurableRegistry<SubscriptionStatus, En
     })
   }
 
-  /** Every held subscription, for devtools. */
-  inspect(): SubscriptionInspection[] {
-    return [...this.entries.values()].map(({ topic, options, holders, status }) => ({
-      topic,
-      options,
-      holders: holders.size,
-      status: status.getSnapshot(),
-    }))
-  }
-
-  protected async grant(client: Client, entry: Entry): Promise<Grant> {
+  protected async grant(client: Client, entry: SubscriptionEntry): Promise<Grant> {
     const subscription = await client.subscribe(entry.topic, (event) => this.dispatch(entry, event), entry.options)
     return { id: subscription.id, end: () => subscription.unsubscribe(), onRevoked: subscription.onRevoked }
   }
 
-  protected inUse(entry: Entry): boolean {
+  protected inUse(entry: SubscriptionEntry): boolean {
     return entry.holders.size > 0
   }
 
-  private dispatch(entry: Entry, event: Event): void {
+  private dispatch(entry: SubscriptionEntry, event: Event): void {
     for (const { handler } of [...entry.holders]) {
       runHandler(handler, event, (error) => this.host.logger().error(`an event handler of ${entry.topic} threw`, error))
     }

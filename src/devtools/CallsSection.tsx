@@ -1,4 +1,4 @@
-import type { CallInspection } from '../connection/shared-calls.js'
+import type { CallInspection } from '../connection/inspect.js'
 import { compactJson, duration } from './format.js'
 import { preview } from './redact.js'
 
@@ -34,7 +34,7 @@ export function CallsSection({ calls, now }: { calls: readonly CallInspection[];
                   )}
                 </td>
                 <td>{duration(now - call.startedAt)}</td>
-                <td>{call.progressCount}</td>
+                <td>{Number.isNaN(call.progressCount) ? 'over 1000' : call.progressCount}</td>
                 <td>{call.holders}</td>
                 <td>
                   <button

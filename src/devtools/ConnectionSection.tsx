@@ -1,4 +1,4 @@
-import type { ConnectionInspection } from '../connection/connection.js'
+import type { ConnectionInspection } from '../connection/inspect.js'
 import { Badge } from './Badge.js'
 import { clockTime, duration } from './format.js'
 import type { Transition } from './recorder.js'

@@ -1,4 +1,4 @@
-import type { RegistrationInspection } from '../connection/registrations.js'
+import type { RegistrationInspection } from '../connection/inspect.js'
 import { Badge } from './Badge.js'
 import { compactJson } from './format.js'
 

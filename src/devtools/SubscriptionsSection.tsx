@@ -1,4 +1,4 @@
-import type { SubscriptionInspection } from '../connection/subscriptions.js'
+import type { SubscriptionInspection } from '../connection/inspect.js'
 import { Badge } from './Badge.js'
 import type { EventRates } from './event-rates.js'
 import { compactJson } from './format.js'

@@ -1,5 +1,6 @@
 import { useContext, useReducer, useState } from 'react'
 import type { Connection } from '../connection/connection.js'
+import { inspectConnection } from '../connection/inspect.js'
 import { WampContext } from '../react/context.js'
 import { Badge } from './Badge.js'
 import { CallsSection } from './CallsSection.js'
@@ -66,7 +67,7 @@ export function WampDevtools({
       </button>
     )
   }
-  const inspection = connection.inspect()
+  const inspection = inspectConnection(connection)
   return (
     <section className={fixed ? 'rwd rwd--fixed' : 'rwd'} data-testid="wamp-devtools" aria-label="WAMP devtools">
       <style>{devtoolsCss}</style>

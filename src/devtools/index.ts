@@ -10,7 +10,6 @@ export { EventRates } from './event-rates.js'
 export { filterMessages, type LoggedMessage, MessageLog } from './message-log.js'
 export {
   createRecorder,
-  type InspectableConnection,
   type Recorder,
   type RecorderOptions,
   type Transition,

@@ -1,11 +1,9 @@
 import type { Connection, ConnectionState } from '../connection/connection.js'
+import { observeConnection } from '../connection/inspect.js'
 import { MessageType } from '../protocol/message-types.js'
 import { EventRates } from './event-rates.js'
 import { MessageLog } from './message-log.js'
 import type { PreviewLimits } from './redact.js'
-
-/** What the recorder needs of a connection. */
-export type InspectableConnection = Pick<Connection, 'observe' | 'inspect' | 'subscribe' | 'getSnapshot'>
 
 /** One change of the connection's state. */
 export interface Transition {
@@ -42,7 +40,7 @@ export interface Recorder {
   stop(): void
 }
 
-export function createRecorder(connection: InspectableConnection, options: RecorderOptions = {}): Recorder {
+export function createRecorder(connection: Connection, options: RecorderOptions = {}): Recorder {
   const log = new MessageLog(options.capacity ?? 500, options.limits)
   const rates = new EventRates()
   const transitions: Transition[] = []
@@ -70,7 +68,7 @@ export function createRecorder(connection: InspectableConnection, options: Recor
       stopState()
     },
   }
-  const stopMessages = connection.observe((direction, message) => {
+  const stopMessages = observeConnection(connection, (direction, message) => {
     const at = Date.now()
     if (Array.isArray(message) && message[0] === MessageType.EVENT && typeof message[1] === 'number') {
       rates.count(message[1], at)
