@@ -119,6 +119,16 @@ export default [
     gzip: '20.6 kB',
     brotli: '18.2 kB',
   }),
+  // Issue 21: the devtools panel is its own entry; an app pays for it only when it imports it. What it
+  // adds to an app that already has (c): the panel, the message log, redaction, the inspection.
+  ...check('(f) devtools: <WampDevtools /> (react-wamp/devtools)', {
+    path: 'dist/devtools.js',
+    imports: '{ WampDevtools }',
+    ...jsonOnly,
+    ignore: [...jsonOnly.ignore, 'react', 'react-dom'],
+    gzip: '6.2 kB',
+    brotli: '5.6 kB',
+  }),
   ...check('(e) in-process router: createRouter + connectLocal', {
     path: 'dist/router.js',
     imports: '{ createRouter, connectLocal }',

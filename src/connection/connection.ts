@@ -23,7 +23,7 @@ import { Liveness, type LivenessOptions } from './liveness.js'
 import { type RegistrationLease, RegistrationRegistry } from './registrations.js'
 import { releaseLater } from './release-later.js'
 import { SessionWaiters } from './session-waiters.js'
-import { type CallLease, SharedCalls } from './shared-calls.js'
+import { type CallAbout, type CallLease, SharedCalls } from './shared-calls.js'
 import { Store } from './store.js'
 import { type SubscriptionLease, SubscriptionRegistry } from './subscriptions.js'
 import { listenForWakeups } from './wakeups.js'
@@ -102,6 +102,14 @@ export class Connection {
    * undefined while nobody observes, so sessions pay one check per message.
    */
   tap: MessageTap | undefined
+  /** @internal Set with `tap`: lists the calls made through `call()` while someone inspects. */
+  watchCall:
+    | ((
+        about: CallAbout,
+        options: CallOptions | undefined,
+        send: (options?: CallOptions) => Promise<Result>,
+      ) => Promise<Result>)
+    | undefined
   /** @internal For `inspectConnection`. */
   readonly subscriptions: SubscriptionRegistry
   /** @internal For `inspectConnection`. */
@@ -210,7 +218,12 @@ export class Connection {
   }
 
   /** Calls on the open session, waiting up to `waitForSession` for one while reconnecting. */
-  async call(procedure: string, args?: Args | Uint8Array, kwargs?: Kwargs, options?: CallOptions): Promise<Result> {
+  call(procedure: string, args?: Args | Uint8Array, kwargs?: Kwargs, options?: CallOptions): Promise<Result> {
+    const send = (sent?: CallOptions) => this.send(procedure, args, kwargs, sent)
+    return this.watchCall ? this.watchCall({ procedure, args, kwargs }, options, send) : send(options)
+  }
+
+  private async send(procedure: string, args?: Args | Uint8Array, kwargs?: Kwargs, options?: CallOptions) {
     const client = await this.nextSession(`call ${procedure}`, options?.signal)
     return client.call(procedure, args, kwargs, options)
   }
@@ -252,7 +265,7 @@ export class Connection {
     return this.calls.acquire(
       key,
       (signal, progress) =>
-        this.call(procedure, args, kwargs, { ...options, signal, onProgress: onProgress ? progress : undefined }),
+        this.send(procedure, args, kwargs, { ...options, signal, onProgress: onProgress ? progress : undefined }),
       onProgress,
       { procedure, args, kwargs },
     )

@@ -1,6 +1,7 @@
-import type { Args, Kwargs, MessageTap, RegisterOptions, SubscribeOptions } from '../client/types.js'
+import type { Args, Kwargs, MessageTap, RegisterOptions, Result, SubscribeOptions } from '../client/types.js'
 import type { Connection, ConnectionState } from './connection.js'
 import type { RegistrationStatus } from './registrations.js'
+import type { CallAbout } from './shared-calls.js'
 import type { SubscriptionStatus } from './subscriptions.js'
 
 // Inspection lives beside the connection, not in it: an app that never inspects never downloads it.
@@ -25,8 +26,13 @@ export interface RegistrationInspection {
   status: RegistrationStatus
 }
 
-/** A shared call in flight (every `useCall`/`useProgressCall` call is one), as `inspectConnection` shows it. */
+/**
+ * A call in flight, as `inspectConnection` shows it: every shared call (`useCall`'s automatic
+ * calls), and the calls made through `connection.call` (mutations, `execute`) while an observer
+ * is attached (see `observeConnection`).
+ */
 export interface CallInspection {
+  /** The shared call's key, or `call N` for a direct call. */
   key: string
   procedure: string
   args?: Args | Uint8Array
@@ -35,7 +41,7 @@ export interface CallInspection {
   startedAt: number
   /** Progressive results received so far. */
   progressCount: number
-  /** Components waiting for it. */
+  /** Components waiting for it (1 for a direct call). */
   holders: number
   /**
    * Cancels it for every holder: CANCEL goes out with the call's cancel mode (`killnowait` for the
@@ -60,6 +66,14 @@ export interface ConnectionInspection {
  */
 export function inspectConnection(connection: Connection): ConnectionInspection {
   const { subscriptions, registrations, calls } = connection
+  const direct = [...(directCallsOf.get(connection) ?? [])].map(([id, call]) => ({
+    ...call.about,
+    key: `call ${id}`,
+    startedAt: call.startedAt,
+    progressCount: call.progressCount,
+    holders: 1,
+    cancel: (reason = 'cancelled from the devtools') => call.controller.abort(new Error(reason)),
+  }))
   return {
     state: connection.getSnapshot(),
     phase: connection.phase,
@@ -76,21 +90,71 @@ export function inspectConnection(connection: Connection): ConnectionInspection 
       inFlight: running,
       status: status.getSnapshot(),
     })),
-    calls: [...calls.calls].map(([key, call]) => ({
-      ...call.about,
-      key,
-      startedAt: call.startedAt,
-      progressCount: call.chunks?.length ?? Number.NaN,
-      holders: call.holders,
-      cancel: (reason = 'cancelled from the devtools') => {
-        if (calls.calls.get(key) === call) calls.calls.delete(key)
-        call.controller.abort(new Error(reason))
-      },
-    })),
+    calls: [...calls.calls]
+      .map(
+        ([key, call]): CallInspection => ({
+          procedure: key,
+          ...call.about,
+          key,
+          startedAt: call.startedAt,
+          progressCount: call.chunks?.length ?? Number.NaN,
+          holders: call.holders,
+          cancel: (reason = 'cancelled from the devtools') => {
+            if (calls.calls.get(key) === call) calls.calls.delete(key)
+            call.controller.abort(new Error(reason))
+          },
+        }),
+      )
+      .concat(direct),
   }
 }
 
 const observersOf = new WeakMap<Connection, Set<MessageTap>>()
+
+interface DirectCall {
+  about: CallAbout
+  startedAt: number
+  progressCount: number
+  controller: AbortController
+}
+
+const directCallsOf = new WeakMap<Connection, Map<number, DirectCall>>()
+let lastCallId = 0
+
+/** Runs a `connection.call` with a signal of its own, listed while it runs so the devtools can cancel it. */
+function watched(connection: Connection): NonNullable<Connection['watchCall']> {
+  return (about, options = {}, send) => {
+    let direct = directCallsOf.get(connection)
+    if (!direct) {
+      direct = new Map()
+      directCallsOf.set(connection, direct)
+    }
+    const calls = direct
+    const id = ++lastCallId
+    const controller = new AbortController()
+    const outer = options.signal
+    const follow = () => controller.abort(outer?.reason)
+    if (outer?.aborted) follow()
+    else outer?.addEventListener('abort', follow, { once: true })
+    const call: DirectCall = { about, startedAt: Date.now(), progressCount: 0, controller }
+    const { onProgress } = options
+    calls.set(id, call)
+    return send({
+      ...options,
+      signal: controller.signal,
+      // Only when the caller asked for progress: onProgress sets receive_progress on the wire.
+      onProgress:
+        onProgress &&
+        ((result: Result) => {
+          call.progressCount += 1
+          onProgress(result)
+        }),
+    }).finally(() => {
+      calls.delete(id)
+      outer?.removeEventListener('abort', follow)
+    })
+  }
+}
 
 /**
  * Sees every message of `connection`'s sessions from now on, as sent and as received (see
@@ -120,6 +184,7 @@ export function observeConnection(connection: Connection, observer: MessageTap):
             }
           }
     connection.tap = tap
+    connection.watchCall = tap && watched(connection)
     // A session being opened gets it when the connection adopts it.
     const session = connection.session
     if (session) session.tap = tap

@@ -70,18 +70,18 @@ export class RegistrationRegistry extends DurableRegistry<RegistrationStatus, Re
       (invocation) => {
         entry.status.update({ invocationCount: entry.status.getSnapshot().invocationCount + 1 })
         entry.running += 1
-        const done = () => {
-          entry.running -= 1
-        }
         let out: ReturnType<InvocationHandler> | undefined
         try {
           out = entry.handler(invocation)
           return out
         } finally {
           // Counted down when the handler is done: at once, or when its promise settles.
-          const pending = out as PromiseLike<unknown> | undefined
-          if (typeof pending?.then === 'function') pending.then(done, done)
-          else done()
+          const done = () => {
+            entry.running -= 1
+          }
+          if (typeof (out as PromiseLike<unknown> | undefined)?.then === 'function') {
+            ;(out as PromiseLike<unknown>).then(done, done)
+          } else done()
         }
       },
       entry.options,

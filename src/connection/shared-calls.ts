@@ -14,7 +14,7 @@ export interface SharedCall {
   /** Every progress chunk so far, replayed to a holder that joins late; undefined once over the bound. */
   chunks: Result[] | undefined
   /** What is called, and since when: for `inspectConnection`. */
-  about: CallAbout
+  about: CallAbout | undefined
   startedAt: number
 }
 
@@ -58,7 +58,7 @@ export class SharedCalls {
     key: string,
     start: (signal: AbortSignal, onProgress: (result: Result) => void) => Promise<Result>,
     onProgress?: (result: Result) => void,
-    about: CallAbout = { procedure: key },
+    about?: CallAbout,
   ): CallLease {
     let call = this.calls.get(key)
     if (!call) {

@@ -1,12 +1,7 @@
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type Client, connectLocal } from '../../src/client/index.js'
-import {
-  type Connection,
-  createConnection,
-  inspectConnection,
-  observeConnection,
-} from '../../src/connection/index.js'
+import { type Connection, createConnection, inspectConnection, observeConnection } from '../../src/connection/index.js'
 import { createRouter } from '../../src/router/index.js'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -265,5 +260,48 @@ describe('inspectConnection', () => {
     expect(wire.filter((m) => m[0] === CANCEL)).toHaveLength(1)
     expect(inspectConnection(connection).calls).toEqual([])
     lease.release()
+  })
+
+  it('direct calls (mutations) are listed and cancellable only while observed; their own signal still works', async () => {
+    const { connection, router } = localConnection()
+    connection.start()
+    await until('open', () => connection.getSnapshot().status === 'open')
+    const callee = await peer(router)
+    let interrupts = 0
+    await callee.register('com.example.wait', ({ signal }) => {
+      return new Promise((_resolve, reject) =>
+        signal.addEventListener('abort', () => {
+          interrupts += 1
+          reject(signal.reason)
+        }),
+      )
+    })
+    const unobserved = connection.call('com.example.wait').catch((error: Error) => error.name)
+    await sleep(20)
+    expect(connection.watchCall).toBeUndefined()
+    expect(inspectConnection(connection).calls).toEqual([])
+    const stop = observeConnection(connection, () => {})
+    const chunks: unknown[] = []
+    const observed = connection
+      .call('com.example.wait', ['a'], {}, { onProgress: (r) => chunks.push(r) })
+      .catch((error: Error) => error.name)
+    const own = new AbortController()
+    const ownCall = connection.call('com.example.wait', ['b'], {}, { signal: own.signal }).catch((e: Error) => e.name)
+    await until('listed', () => inspectConnection(connection).calls.length === 2)
+    const [first, second] = inspectConnection(connection).calls
+    expect(first).toMatchObject({ procedure: 'com.example.wait', args: ['a'], holders: 1, progressCount: 0 })
+    expect(second).toMatchObject({ procedure: 'com.example.wait', args: ['b'] })
+    first!.cancel()
+    expect(await observed).toBe('AbortError')
+    own.abort()
+    expect(await ownCall).toBe('AbortError')
+    await until('both callees interrupted', () => interrupts === 2)
+    expect(inspectConnection(connection).calls).toEqual([])
+    stop()
+    expect(connection.watchCall).toBeUndefined()
+    const pending = inspectConnection(connection).calls
+    expect(pending).toEqual([])
+    await connection.close()
+    expect(await unobserved).not.toBe('AbortError') // it ended with the connection, not from the panel
   })
 })
