@@ -12,6 +12,7 @@ export {
   createRecorder,
   type Recorder,
   type RecorderOptions,
+  recordMessage,
   type Transition,
 } from './recorder.js'
 export { defaultPreviewLimits, type PreviewLimits, preview, REDACTED, redactMessage } from './redact.js'

@@ -69,12 +69,25 @@ export function createRecorder(connection: Connection, options: RecorderOptions 
     },
   }
   const stopMessages = observeConnection(connection, (direction, message) => {
-    const at = Date.now()
-    if (Array.isArray(message) && message[0] === MessageType.EVENT && typeof message[1] === 'number') {
-      rates.count(message[1], at)
-    }
-    if (recorder.paused) skipped += 1
-    else log.push(direction, message, at)
+    if (!recordMessage(recorder, direction, message)) skipped += 1
   })
   return recorder
+}
+
+/**
+ * What a recorder does with each message it sees: counts an EVENT for its subscription's rate,
+ * and logs the message unless paused. Returns whether it was logged.
+ */
+export function recordMessage(
+  recorder: Pick<Recorder, 'log' | 'rates' | 'paused'>,
+  direction: 'in' | 'out',
+  message: unknown,
+  at: number = Date.now(),
+): boolean {
+  if (Array.isArray(message) && message[0] === MessageType.EVENT && typeof message[1] === 'number') {
+    recorder.rates.count(message[1], at)
+  }
+  if (recorder.paused) return false
+  recorder.log.push(direction, message, at)
+  return true
 }
