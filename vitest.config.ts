@@ -49,6 +49,7 @@ export default defineConfig({
             'test/conformance/react-hooks.test.tsx',
             'test/react/use-*.test.tsx',
             'test/react/hooks.model.test.tsx',
+            'test/devtools/*.test.tsx',
           ],
           globalSetup: ['test/react18/check.ts', 'test/conformance/global-setup.ts'],
           testTimeout: 20_000,
