@@ -8,6 +8,8 @@ export class EventRates {
   count(subscription: number, at: number): void {
     let times = this.times.get(subscription)
     if (!times) {
+      // IDs of ended subscriptions are never read again: forget the quiet ones now and then.
+      if (this.times.size >= 256) this.forgetQuiet(at)
       times = []
       this.times.set(subscription, times)
     }
@@ -23,6 +25,18 @@ export class EventRates {
     this.prune(times, now)
     if (times.length === 0) this.times.delete(subscription)
     return (times.length * 1000) / this.windowMs
+  }
+
+  private forgetQuiet(now: number): void {
+    for (const [id, times] of this.times) {
+      this.prune(times, now)
+      if (times.length === 0) this.times.delete(id)
+    }
+  }
+
+  /** Subscription IDs counted now (bounded: quiet ones are forgotten). */
+  get size(): number {
+    return this.times.size
   }
 
   private prune(times: number[], now: number): void {

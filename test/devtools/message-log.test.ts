@@ -88,4 +88,11 @@ describe('EventRates', () => {
     expect(rates.perSecond(1, 5000)).toBe(0)
     expect(rates.perSecond(3, 0)).toBe(0)
   })
+
+  it('forgets subscriptions that went quiet: memory stays bounded as IDs come and go', () => {
+    const rates = new EventRates(1000)
+    for (let id = 0; id < 10_000; id++) rates.count(id, id * 10)
+    expect(rates.size).toBeLessThanOrEqual(356)
+    expect(rates.perSecond(9_999, 99_990)).toBe(1)
+  })
 })
