@@ -5,7 +5,7 @@
  * `npx tsx bench/event-path.ts` (compare two checkouts by running it in each).
  */
 import { createClient, type MessageTap } from '../src/client/index.js'
-import { EventRates, MessageLog, recordMessage } from '../src/devtools/index.js'
+import { EventRates, InvocationsInFlight, MessageLog, recordMessage } from '../src/devtools/index.js'
 import { loadSerializer } from '../src/serializers/index.js'
 import type { Transport, TransportReceiver } from '../src/transports/transport.js'
 
@@ -13,7 +13,12 @@ const N = 200_000
 
 /** The devtools' recorder, as a mounted panel runs it on every message. */
 function devtoolsTap(): MessageTap {
-  const recorder = { log: new MessageLog(500), rates: new EventRates(), paused: false }
+  const recorder = {
+    log: new MessageLog(500),
+    rates: new EventRates(),
+    invocations: new InvocationsInFlight(),
+    paused: false,
+  }
   return (direction, message) => void recordMessage(recorder, direction, message)
 }
 

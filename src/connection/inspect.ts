@@ -21,8 +21,6 @@ export interface RegistrationInspection {
   options: RegisterOptions
   /** 1 while held (one callee per procedure), 0 while being given back. */
   holders: number
-  /** Invocations running now. */
-  inFlight: number
   status: RegistrationStatus
 }
 
@@ -83,11 +81,10 @@ export function inspectConnection(connection: Connection): ConnectionInspection 
       holders: holders.size,
       status: status.getSnapshot(),
     })),
-    registrations: [...registrations.entries.values()].map(({ key, options, holders, running, status }) => ({
+    registrations: [...registrations.entries.values()].map(({ key, options, holders, status }) => ({
       procedure: key,
       options,
       holders,
-      inFlight: running,
       status: status.getSnapshot(),
     })),
     calls: [...calls.calls]

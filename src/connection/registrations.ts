@@ -23,7 +23,6 @@ export interface RegistrationEntry extends DurableEntry<RegistrationStatus> {
   optionsKey: string
   handler: InvocationHandler
   holders: number
-  running: number
 }
 
 /** Registrations that outlive sessions: registered again on every new session. */
@@ -51,7 +50,6 @@ export class RegistrationRegistry extends DurableRegistry<RegistrationStatus, Re
         generation: 0,
         refusals: 0,
         holders: 0,
-        running: 0,
       }
       this.entries.set(procedure, entry)
       this.attach(entry)
@@ -69,20 +67,7 @@ export class RegistrationRegistry extends DurableRegistry<RegistrationStatus, Re
       entry.key,
       (invocation) => {
         entry.status.update({ invocationCount: entry.status.getSnapshot().invocationCount + 1 })
-        entry.running += 1
-        let out: ReturnType<InvocationHandler> | undefined
-        try {
-          out = entry.handler(invocation)
-          return out
-        } finally {
-          // Counted down when the handler is done: at once, or when its promise settles.
-          const done = () => {
-            entry.running -= 1
-          }
-          if (typeof (out as PromiseLike<unknown> | undefined)?.then === 'function') {
-            ;(out as PromiseLike<unknown>).then(done, done)
-          } else done()
-        }
+        return entry.handler(invocation)
       },
       entry.options,
     )

@@ -1,9 +1,16 @@
 import type { RegistrationInspection } from '../connection/inspect.js'
 import { Badge } from './Badge.js'
 import { compactJson } from './format.js'
+import type { InvocationsInFlight } from './invocations.js'
 
 /** Held registrations: procedure, options, status, invocations so far and running now. */
-export function RegistrationsSection({ registrations }: { registrations: readonly RegistrationInspection[] }) {
+export function RegistrationsSection({
+  registrations,
+  invocations,
+}: {
+  registrations: readonly RegistrationInspection[]
+  invocations: InvocationsInFlight | undefined
+}) {
   return (
     <section data-testid="devtools-registrations">
       <h4>Registrations ({registrations.length})</h4>
@@ -21,7 +28,7 @@ export function RegistrationsSection({ registrations }: { registrations: readonl
             </tr>
           </thead>
           <tbody>
-            {registrations.map(({ procedure, options, status, inFlight }) => (
+            {registrations.map(({ procedure, options, status }) => (
               <tr key={procedure} data-procedure={procedure}>
                 <td>
                   <code>{procedure}</code>
@@ -34,7 +41,9 @@ export function RegistrationsSection({ registrations }: { registrations: readonl
                   {status.id !== undefined && ` #${status.id}`}
                 </td>
                 <td>{status.invocationCount}</td>
-                <td data-testid="devtools-in-flight">{inFlight}</td>
+                <td data-testid="devtools-in-flight">
+                  {status.id === undefined || !invocations ? 0 : invocations.of(status.id)}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -83,7 +83,7 @@ export function WampDevtools({
         {recorder && (
           <SubscriptionsSection subscriptions={inspection.subscriptions} rates={recorder.rates} now={Date.now()} />
         )}
-        <RegistrationsSection registrations={inspection.registrations} />
+        <RegistrationsSection registrations={inspection.registrations} invocations={recorder?.invocations} />
         <CallsSection calls={inspection.calls} now={Date.now()} />
         {recorder && <MessagesSection recorder={recorder} onChange={refresh} />}
       </div>

@@ -7,6 +7,7 @@
 
 export { messageSize, summarizeMessage } from './describe.js'
 export { EventRates } from './event-rates.js'
+export { InvocationsInFlight } from './invocations.js'
 export { filterMessages, type LoggedMessage, MessageLog } from './message-log.js'
 export {
   createRecorder,

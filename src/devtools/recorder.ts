@@ -2,6 +2,7 @@ import type { Connection, ConnectionState } from '../connection/connection.js'
 import { observeConnection } from '../connection/inspect.js'
 import { MessageType } from '../protocol/message-types.js'
 import { EventRates } from './event-rates.js'
+import { InvocationsInFlight } from './invocations.js'
 import { MessageLog } from './message-log.js'
 import type { PreviewLimits } from './redact.js'
 
@@ -31,6 +32,8 @@ export interface RecorderOptions {
 export interface Recorder {
   readonly log: MessageLog
   readonly rates: EventRates
+  /** Invocations of this client's registrations running now (since the recorder started). */
+  readonly invocations: InvocationsInFlight
   /** Recent state changes, oldest first. */
   readonly transitions: readonly Transition[]
   /** While paused, messages are not logged (rates still count). */
@@ -43,11 +46,14 @@ export interface Recorder {
 export function createRecorder(connection: Connection, options: RecorderOptions = {}): Recorder {
   const log = new MessageLog(options.capacity ?? 500, options.limits)
   const rates = new EventRates()
+  const invocations = new InvocationsInFlight()
   const transitions: Transition[] = []
   const keep = options.transitions ?? 20
   let skipped = 0
   const recordState = () => {
     const { status, attempt, sessionId, error } = connection.getSnapshot()
+    // A session's invocations end with it.
+    if (status !== 'open') invocations.clear()
     const last = transitions.at(-1)
     if (last && last.status === status && last.attempt === attempt && last.sessionId === sessionId) return
     transitions.push({ at: Date.now(), status, attempt, sessionId, error: error?.message })
@@ -58,6 +64,7 @@ export function createRecorder(connection: Connection, options: RecorderOptions 
   const recorder: Recorder = {
     log,
     rates,
+    invocations,
     transitions,
     paused: false,
     get skipped() {
@@ -76,16 +83,17 @@ export function createRecorder(connection: Connection, options: RecorderOptions 
 
 /**
  * What a recorder does with each message it sees: counts an EVENT for its subscription's rate,
- * and logs the message unless paused. Returns whether it was logged.
+ * follows invocations, and logs the message unless paused. Returns whether it was logged.
  */
 export function recordMessage(
-  recorder: Pick<Recorder, 'log' | 'rates' | 'paused'>,
+  recorder: Pick<Recorder, 'log' | 'rates' | 'invocations' | 'paused'>,
   direction: 'in' | 'out',
   message: unknown,
   at: number = Date.now(),
 ): boolean {
-  if (Array.isArray(message) && message[0] === MessageType.EVENT && typeof message[1] === 'number') {
-    recorder.rates.count(message[1], at)
+  if (Array.isArray(message)) {
+    if (message[0] === MessageType.EVENT && typeof message[1] === 'number') recorder.rates.count(message[1], at)
+    else recorder.invocations.see(direction, message)
   }
   if (recorder.paused) return false
   recorder.log.push(direction, message, at)

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { EventRates } from '../../src/devtools/event-rates.js'
+import { InvocationsInFlight } from '../../src/devtools/invocations.js'
 import { filterMessages, MessageLog } from '../../src/devtools/message-log.js'
 
 interface Model {
@@ -94,5 +95,23 @@ describe('EventRates', () => {
     for (let id = 0; id < 10_000; id++) rates.count(id, id * 10)
     expect(rates.size).toBeLessThanOrEqual(356)
     expect(rates.perSecond(9_999, 99_990)).toBe(1)
+  })
+})
+
+describe('InvocationsInFlight', () => {
+  it('an INVOCATION starts one; the final YIELD or an ERROR ends it; progress does not; a new session clears all', () => {
+    const running = new InvocationsInFlight()
+    running.see('in', [68, 1, 500, {}])
+    running.see('in', [68, 2, 500, {}])
+    running.see('in', [68, 3, 600, {}])
+    expect([running.of(500), running.of(600), running.size]).toEqual([2, 1, 3])
+    running.see('out', [70, 1, { progress: true }, [1]])
+    expect(running.of(500)).toBe(2)
+    running.see('out', [70, 1, {}, ['done']])
+    running.see('out', [8, 68, 3, {}, 'wamp.error.canceled'])
+    running.see('out', [8, 48, 2, {}, 'not an invocation error'])
+    expect([running.of(500), running.of(600)]).toEqual([1, 0])
+    running.see('in', [2, 77, {}])
+    expect(running.size).toBe(0)
   })
 })

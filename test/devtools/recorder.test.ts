@@ -67,6 +67,23 @@ describe('createRecorder', () => {
     expect(recorder.transitions.at(-1)).toMatchObject({ status: 'open', sessionId: opened[1]!.id })
     expect(recorder.transitions.some((t) => t.status === 'reconnecting' && t.error !== undefined)).toBe(true)
 
+    // Invocations in flight, per registration, as the wire shows them.
+    let finish: (() => void) | undefined
+    const registration = connection.acquireRegistration('com.example.slow', async () => {
+      await new Promise<void>((resolve) => {
+        finish = resolve
+      })
+    })
+    await until('registered', () => registration.status.getSnapshot().status === 'active')
+    const call = publisher.call('com.example.slow')
+    await until('running', () => finish !== undefined)
+    const registrationId = registration.status.getSnapshot().id!
+    expect(recorder.invocations.of(registrationId)).toBe(1)
+    finish?.()
+    await call
+    await until('done', () => recorder.invocations.of(registrationId) === 0)
+    registration.release()
+
     recorder.stop()
     expect(opened[1]!.tap).toBeUndefined()
     const kept = recorder.log.total
