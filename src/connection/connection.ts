@@ -218,7 +218,7 @@ export class Connection {
   }
 
   /** Calls on the open session, waiting up to `waitForSession` for one while reconnecting. */
-  call(procedure: string, args?: Args | Uint8Array, kwargs?: Kwargs, options?: CallOptions): Promise<Result> {
+  async call(procedure: string, args?: Args | Uint8Array, kwargs?: Kwargs, options?: CallOptions): Promise<Result> {
     const send = (sent?: CallOptions) => this.send(procedure, args, kwargs, sent)
     return this.watchCall?.({ procedure, args, kwargs }, options, send) ?? send(options)
   }

@@ -56,15 +56,17 @@ export function WampDevtools({
   const fixed = position === 'fixed'
   if (!open) {
     return (
-      <button
-        type="button"
-        className={`rwd rwd__btn${fixed ? ' rwd__toggle' : ''}`}
-        onClick={() => setOpen(true)}
-        aria-expanded={false}
-      >
+      <>
         <style>{devtoolsCss}</style>
-        WAMP devtools
-      </button>
+        <button
+          type="button"
+          className={`rwd rwd__btn${fixed ? ' rwd__toggle' : ''}`}
+          onClick={() => setOpen(true)}
+          aria-expanded={false}
+        >
+          WAMP devtools
+        </button>
+      </>
     )
   }
   const inspection = inspectConnection(connection)
@@ -80,11 +82,9 @@ export function WampDevtools({
       </div>
       <div className="rwd__body">
         <ConnectionSection inspection={inspection} transitions={recorder?.transitions ?? []} now={now} />
-        {recorder && (
-          <SubscriptionsSection subscriptions={inspection.subscriptions} rates={recorder.rates} now={Date.now()} />
-        )}
+        {recorder && <SubscriptionsSection subscriptions={inspection.subscriptions} rates={recorder.rates} now={now} />}
         <RegistrationsSection registrations={inspection.registrations} invocations={recorder?.invocations} />
-        <CallsSection calls={inspection.calls} now={Date.now()} />
+        <CallsSection calls={inspection.calls} now={now} />
         {recorder && <MessagesSection recorder={recorder} onChange={refresh} />}
       </div>
     </section>

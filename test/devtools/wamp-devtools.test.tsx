@@ -3,7 +3,7 @@
  * <WampDevtools /> under <StrictMode> on the in-process router: it lists what the app holds and
  * runs, cancels a call on the wire, logs a publish, and leaves no tap behind when unmounted.
  */
-import { act, fireEvent, within } from '@testing-library/react'
+import { act, fireEvent, render, within } from '@testing-library/react'
 import { useState } from 'react'
 import { describe, expect, it } from 'vitest'
 import { WampDevtools } from '../../src/devtools/index.js'
@@ -122,5 +122,26 @@ describe('<WampDevtools />', () => {
     await act(async () => {})
     expect(view.queryByTestId('wamp-devtools')).toBeNull()
     expect(session.tap).toBeUndefined()
+  })
+
+  it('starts as a button (docked at the bottom); it opens the panel, and Hide closes it', async () => {
+    const view = mount(<WampDevtools />)
+    expect(view.queryByTestId('wamp-devtools')).toBeNull()
+    fireEvent.click(view.getByRole('button', { name: 'WAMP devtools' }))
+    const panel = view.getByTestId('wamp-devtools')
+    expect(panel.className).toContain('rwd--fixed')
+    await until('open', () => panel.textContent?.includes('open') ?? false)
+    fireEvent.click(within(panel).getByRole('button', { name: 'Hide' }))
+    expect(view.queryByTestId('wamp-devtools')).toBeNull()
+  })
+
+  it('outside a WampProvider and without `connection`, it says what it needs', () => {
+    const quiet = console.error
+    console.error = () => {}
+    try {
+      expect(() => render(<WampDevtools />)).toThrow(/inside a <WampProvider> or pass `connection`/)
+    } finally {
+      console.error = quiet
+    }
   })
 })
