@@ -54,14 +54,16 @@ export const Overview: StoryObj<typeof meta> = {}
  * until the panel cancels it. (`data-log`: the panel is a record of messages and states, whose
  * words are not the demo's own error text.)
  */
-export const WithDevtools: StoryObj<typeof meta> = {
-  render: () => (
+export const WithDevtools: StoryObj<{ docked: boolean }> = {
+  args: { docked: false },
+  argTypes: { docked: { control: 'boolean', description: 'dock the panel at the bottom of the window' } },
+  render: ({ docked }) => (
     <>
       <Dashboard>
         <SlowJob />
       </Dashboard>
       <div data-log>
-        <WampDevtools initialIsOpen position="inline" />
+        <WampDevtools initialIsOpen position={docked ? 'fixed' : 'inline'} />
       </div>
     </>
   ),

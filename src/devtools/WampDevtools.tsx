@@ -1,4 +1,4 @@
-import { useContext, useReducer, useState } from 'react'
+import { useContext, useReducer, useState, useSyncExternalStore } from 'react'
 import type { Connection } from '../connection/connection.js'
 import { inspectConnection } from '../connection/inspect.js'
 import { WampContext } from '../react/context.js'
@@ -52,6 +52,8 @@ export function WampDevtools({
   const [open, setOpen] = useState(initialIsOpen)
   const recorder = useRecorder(connection, capacity)
   const now = useTick(open, refreshMs)
+  // A change of the connection's state shows at once; the rest refreshes every `refreshMs`.
+  useSyncExternalStore(connection.subscribe, connection.getSnapshot, connection.getSnapshot)
   const [, refresh] = useReducer((n: number) => n + 1, 0)
   const fixed = position === 'fixed'
   if (!open) {

@@ -7,6 +7,7 @@ box-sizing:border-box;color:var(--t);background:var(--p);font:13px/1.45 system-u
 .rwd__head{display:flex;align-items:center;gap:8px;padding:8px 12px;border-bottom:1px solid var(--l);background:var(--s);border-radius:12px 12px 0 0}
 .rwd__title{font-weight:600;flex:1}
 .rwd__body{overflow:auto;padding:12px;display:grid;gap:12px}
+.rwd--fixed .rwd__body{flex:1 1 auto;min-height:0}
 .rwd__body>section{background:var(--s);border:1px solid var(--l);border-radius:8px;padding:10px 12px;min-width:0}
 .rwd h4{margin:0 0 6px;font-size:13px}
 .rwd table{width:100%;border-collapse:collapse;font-size:12px}

@@ -103,4 +103,34 @@ describe('the dashboard with <WampDevtools /> open', () => {
     await page.screenshot({ path: join(shots, 'dashboard-devtools-after.png'), fullPage: true })
     expect(watched.problems).toEqual([])
   })
+
+  it('docked (the default position) it stays at the bottom of the window, at most half its height, and scrolls', async () => {
+    const docked = await watchedPage(browser)
+    try {
+      await docked.page.setViewportSize({ width: 1280, height: 800 })
+      await docked.page.goto(storyUrl(storybook, 'examples-dashboard--with-devtools', '&args=docked:!true'))
+      await waitForOpenDemos(docked.page)
+      const shown = docked.page.getByTestId('wamp-devtools')
+      await shown.getByTestId('devtools-subscriptions').locator('tr[data-topic="demo.prices.acme"]').waitFor()
+      const layout = await shown.evaluate((element) => {
+        const rect = element.getBoundingClientRect()
+        const body = element.querySelector('.rwd__body') as HTMLElement
+        return {
+          position: getComputedStyle(element).position,
+          top: rect.top,
+          bottom: rect.bottom,
+          height: window.innerHeight,
+          scrolls: body.scrollHeight > body.clientHeight,
+        }
+      })
+      expect(layout.position).toBe('fixed')
+      expect(layout.bottom).toBeLessThanOrEqual(layout.height)
+      expect(layout.bottom - layout.top).toBeLessThanOrEqual(layout.height / 2 + 1)
+      expect(layout.scrolls, 'the panel scrolls inside its half of the window').toBe(true)
+      await docked.page.screenshot({ path: join(shots, 'dashboard-devtools-docked.png') })
+      expect(docked.problems).toEqual([])
+    } finally {
+      await docked.page.close()
+    }
+  })
 })
