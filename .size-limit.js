@@ -137,6 +137,16 @@ export default [
     gzip: '1.7 kB',
     brotli: '1.5 kB',
   }),
+  // Issue 21: the devtools panel is its own entry; an app pays for it only when it imports it. What it
+  // adds to an app that already has (c): the panel, the message log, redaction, the inspection.
+  ...check('(h) devtools: <WampDevtools /> (react-wamp/devtools)', {
+    path: 'dist/devtools.js',
+    imports: '{ WampDevtools }',
+    ...jsonOnly,
+    ignore: [...jsonOnly.ignore, 'react', 'react-dom'],
+    gzip: '6.74 kB',
+    brotli: '6.02 kB',
+  }),
   ...check('(e) in-process router: createRouter + connectLocal', {
     path: 'dist/router.js',
     imports: '{ createRouter, connectLocal }',

@@ -31,6 +31,7 @@ export default defineConfig({
         client: 'src/core.ts',
         router: 'src/router/index.ts',
         query: 'src/query/index.ts',
+        devtools: 'src/devtools/index.ts',
         rawsocket: 'src/transports/rawsocket.ts',
         'rawsocket-browser': 'src/transports/rawsocket-browser.ts',
       },

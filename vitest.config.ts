@@ -51,6 +51,7 @@ export default defineConfig({
             'test/react/use-*.test.tsx',
             'test/react/hooks.model.test.tsx',
             'test/query/*.test.tsx',
+            'test/devtools/*.test.tsx',
           ],
           // TanStack Query is bundled by Vite here, so its `import 'react'` meets the alias to React 18.
           server: { deps: { inline: [/@tanstack\//] } },

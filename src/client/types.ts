@@ -31,7 +31,16 @@ export interface ClientConfig {
   logger?: Logger
   /** Log every message in and out (secrets redacted). */
   debug?: boolean
+  /**
+   * Sees every message of the session, as sent and as received (before validation), for devtools
+   * and tracing. It runs on the message path: keep it cheap, and do not change the message. Its
+   * throws go to the logger. Without it the client does one check per message and nothing else.
+   */
+  tap?: MessageTap
 }
+
+/** Sees one message: `out` as the client sends it (before encoding), `in` as it arrived (decoded, not yet validated). */
+export type MessageTap = (direction: 'in' | 'out', message: unknown) => void
 
 /** The outcome of a call, or one progressive result. */
 export interface Result {

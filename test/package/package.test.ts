@@ -49,6 +49,8 @@ describe('the packed package', () => {
       'rawsocket-browser.js',
       'types/index.d.ts',
       'types/query/index.d.ts',
+      'devtools.js',
+      'types/devtools/index.d.ts',
     ]) {
       expect(existsSync(join(installed, 'dist', file)), file).toBe(true)
     }
