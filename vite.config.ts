@@ -44,6 +44,7 @@ export default defineConfig({
         'ws',
         'isomorphic-ws',
         /^@msgpack\//,
+        /^cborg($|\/)/,
         /^@noble\//,
       ],
     },

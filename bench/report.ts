@@ -203,7 +203,7 @@ function verdict(targets: Target[]): string {
   return targets.map((t) => `${t.met ? '✅' : '❌'} ${t.text}`).join('<br>')
 }
 
-const SER_LABEL: Record<Serialization, string> = { json: 'JSON', msgpack: 'MsgPack' }
+const SER_LABEL: Record<Serialization, string> = { json: 'JSON', msgpack: 'MsgPack', cbor: 'CBOR' }
 const table = (head: string[], rows: string[][]) =>
   [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join(
     '\n',
