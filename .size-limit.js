@@ -90,7 +90,7 @@ export default [
     imports: '{ connect }',
     ignore: jsonOnly.ignore,
     lazy: ['callee', 'progress', 'authentication', 'msgpack', 'rawsocket', 'websocketNode'],
-    // Issue 22: cborg (chosen in README, Serializers), the bounds check and the tags, 9.3 kB gzip on demand.
+    // Issue 22: cborg (README, The client, says why), the bounds check and the tags: 9.3 kB gzip on demand.
     gzip: '21.8 kB',
     brotli: '19.5 kB',
   }),
