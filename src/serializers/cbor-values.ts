@@ -25,16 +25,17 @@ export const typeEncoders: Record<string, TypeEncoder> = {
   },
 }
 
-const UINT64_MAX = 2n ** 64n - 1n
-
 /** A bignum's byte string (tags 2 and 3) as a BigInt, refused beyond what 64 bits hold. */
 function bignum(content: unknown, tag: 2 | 3): number | bigint {
   if (!(content instanceof Uint8Array)) throw new Error(`CBOR tag ${tag} must hold a byte string`)
-  let magnitude = 0n
-  for (const byte of content) magnitude = (magnitude << 8n) | BigInt(byte)
-  if (magnitude > UINT64_MAX) {
+  let start = 0
+  while (start < content.length && content[start] === 0) start++
+  // Counted before any BigInt arithmetic, which would be quadratic in a long hostile string.
+  if (content.length - start > 8) {
     throw new Error(`a CBOR bignum (tag ${tag}) beyond 64 bits, which WAMP peers cannot carry`)
   }
+  let magnitude = 0n
+  for (let i = start; i < content.length; i++) magnitude = (magnitude << 8n) | BigInt(content[i]!)
   return narrow(tag === 2 ? magnitude : -1n - magnitude)
 }
 

@@ -24,8 +24,8 @@ const DECODE_OPTIONS: DecodeOptions = {
  * tags 0 and 1 come back as Date, bignums within 64 bits (tags 2, 3) as integers, tag 64 as bytes.
  * Every other tag, map keys that are not text, simple values other than false/true/null/undefined
  * (undefined reads as null), nesting beyond MAX_NESTING and lengths the frame cannot hold are
- * refused with an error naming them. Invalid UTF-8 reads as U+FFFD, as
- * TextDecoder reads it (and as JSON and MsgPack read it); a `__proto__` key stays own data.
+ * refused with an error naming them. Invalid UTF-8 reads as U+FFFD, as TextDecoder reads it (and
+ * as JSON and MsgPack read it); a `__proto__` key stays own data.
  */
 export const cborSerializer: Serializer = {
   name: 'cbor',

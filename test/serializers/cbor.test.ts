@@ -109,9 +109,13 @@ describe('CBOR integers and IDs', () => {
     expect(cborSerializer.decode(new Uint8Array(cbor.encode([2n ** 63n])))).toEqual([2n ** 63n])
   })
 
-  it('refuses bignums beyond 64 bits, both ways', () => {
+  it('refuses bignums beyond 64 bits, both ways, and reads leading zero bytes', () => {
     expect(() => unhex('81 c2 49 010000000000000000')).toThrow('a CBOR bignum (tag 2) beyond 64 bits')
     expect(() => unhex('81 c3 49 010000000000000000')).toThrow('a CBOR bignum (tag 3) beyond 64 bits')
+    expect(unhex('81 c2 4a 0000 ffffffffffffffff')).toEqual([2n ** 64n - 1n])
+    // A megabyte-long bignum is refused by its length, before any arithmetic on it.
+    const huge = new Uint8Array([0x81, 0xc2, 0x5a, 0x00, 0x10, 0x00, 0x00, ...new Uint8Array(1 << 20).fill(0xff)])
+    expect(() => cborSerializer.decode(huge)).toThrow('a CBOR bignum (tag 2) beyond 64 bits')
     expect(() => cborSerializer.encode([70, 1, {}, [2n ** 64n]])).toThrow(SerializationError)
   })
 
