@@ -15,7 +15,7 @@ const BREAK = 0xff
 /** Marks an open indefinite-length array or map: it ends at its break, not after a count. */
 const UNTIL_BREAK = -1
 
-/** Per open array or map: items still to come, or UNTIL_BREAK. Reused: decoding is synchronous. */
+/** Per open array, map or tag: items still to come, or UNTIL_BREAK. Reused: decoding is synchronous. */
 const open = new Float64Array(MAX_NESTING)
 
 function fail(problem: string, at: number): never {
@@ -24,7 +24,7 @@ function fail(problem: string, at: number): never {
 
 /**
  * Walks the item headers of one CBOR data item, building nothing, before the decoder reads it:
- * refuses arrays and maps nested deeper than MAX_NESTING (the decoder recurses without a limit), a
+ * refuses arrays, maps and tags nested deeper than MAX_NESTING (the decoder recurses without a limit), a
  * declared length or count that the bytes left could not hold (so nothing is allocated for a length
  * a hostile peer made up), reserved header values, indefinite-length strings, a stray break and
  * bytes after the item. Each error names what is wrong and at which byte.
@@ -78,7 +78,11 @@ export function checkCborBounds(bytes: Uint8Array): boolean {
           complete = false
         }
       } else if (major === 6) {
-        complete = false // the tagged item follows; a tag is no level of nesting
+        // A tag wraps the one item that follows: a level, as a Date is one for inspectMessage (and the
+        // decoder recurses into it too, so a chain of tags must be bounded like arrays are).
+        if (depth >= MAX_NESTING) fail(`nested deeper than ${MAX_NESTING} levels`, start)
+        open[depth++] = 1
+        complete = false
       }
     }
     if (!complete) continue
