@@ -47,6 +47,7 @@ export default defineConfig({
         'ws',
         'isomorphic-ws',
         /^@msgpack\//,
+        /^cborg($|\/)/,
         /^@noble\//,
       ],
     },

@@ -19,7 +19,7 @@ export interface ClientConfig {
   auth?: AuthMethod[]
   /** How long to wait for the router's reply to join, (un)subscribe, (un)register and acknowledged publish. Default 5000 ms. */
   responseTimeout?: number
-  /** Wire format; default `json`. */
+  /** Wire format: `json` (the default), `msgpack` or `cbor`; the latter two are downloaded only when asked for. */
   serialization?: SerializationName | Serializer
   /** Node: TLS options for `wss://` and `tcps://` (e.g. `{ ca }`); certificates are verified by default. */
   tls?: Record<string, unknown>
