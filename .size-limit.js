@@ -1,6 +1,6 @@
 // `npm run size`: what a browser downloads for each way of using react-wamp, minified, gzip and brotli.
 // Parts loaded on demand (the callee on the first register(), the callProgress iterator, the
-// handshake's auth steps, MsgPack when asked for, RawSocket, the WebSocket's Node-only part) are
+// handshake's auth steps, MsgPack or CBOR when asked for, RawSocket, the WebSocket's Node-only part) are
 // separate chunks: the "initial" checks leave them out, because an app that never uses them never
 // downloads them; the checks named "+ …" and the auth checks add them back.
 // Budgets: the sizes measured when they were set, plus about 3% (raised for issue 16: exact 64-bit
@@ -14,6 +14,7 @@ const LAZY = {
   progress: /^\.\/progress-results-[\w-]+\.js$/,
   authentication: /^\.\/authentication-[\w-]+\.js$/,
   msgpack: /^\.\/msgpack-[\w-]+\.js$/,
+  cbor: /^\.\/cbor-[\w-]+\.js$/,
   rawsocket: /^#rawsocket$/, // package.json `imports`: the browser stub or the Node transport
   websocketNode: /^\.\/websocket-node-[\w-]+\.js$/,
   leaderHub: /^\.\/hubs-[\w-]+\.js$/, // loaded by the tab elected to hold a shared session
@@ -60,7 +61,7 @@ function check(name, { path = CLIENT, imports, ignore = [], lazy = [], gzip, bro
 
 const jsonOnly = {
   ignore: ['@noble/hashes'],
-  lazy: ['callee', 'progress', 'authentication', 'msgpack', 'rawsocket', 'websocketNode'],
+  lazy: ['callee', 'progress', 'authentication', 'msgpack', 'cbor', 'rawsocket', 'websocketNode'],
 }
 
 const withoutAuthentication = jsonOnly.lazy.filter((name) => name !== 'authentication')
@@ -75,16 +76,24 @@ export default [
   ...check('(a) + the callee, loaded by the first register()', {
     imports: '{ connect }',
     ignore: jsonOnly.ignore,
-    lazy: ['progress', 'authentication', 'msgpack', 'rawsocket', 'websocketNode'],
+    lazy: ['progress', 'authentication', 'msgpack', 'cbor', 'rawsocket', 'websocketNode'],
     gzip: '13.5 kB',
     brotli: '12.2 kB',
   }),
   ...check('(b) (a) + MsgPack, loaded when asked for', {
     imports: '{ connect }',
     ignore: jsonOnly.ignore,
-    lazy: ['callee', 'progress', 'authentication', 'rawsocket', 'websocketNode'],
+    lazy: ['callee', 'progress', 'authentication', 'cbor', 'rawsocket', 'websocketNode'],
     gzip: '19 kB',
     brotli: '17 kB',
+  }),
+  ...check('(b) (a) + CBOR, loaded when asked for', {
+    imports: '{ connect }',
+    ignore: jsonOnly.ignore,
+    lazy: ['callee', 'progress', 'authentication', 'msgpack', 'rawsocket', 'websocketNode'],
+    // Issue 22: cborg (README, The client, says why), the bounds check and the tags: 9.3 kB gzip on demand.
+    gzip: '21.8 kB',
+    brotli: '19.5 kB',
   }),
   // This session's growth of (c), 14.9 → 20.2 kB: the connection's state machine, leases that retry and
   // waiters for the session (issue 14, +1.9 kB); the hooks' status model, keys by value, mutate and
@@ -101,7 +110,7 @@ export default [
     path: ALL,
     imports: HOOKS,
     ignore: [...jsonOnly.ignore, 'react', 'react-dom'],
-    lazy: ['progress', 'authentication', 'msgpack', 'rawsocket', 'websocketNode'],
+    lazy: ['progress', 'authentication', 'msgpack', 'cbor', 'rawsocket', 'websocketNode'],
     gzip: '22.4 kB',
     brotli: '20.2 kB',
   }),
@@ -120,6 +129,34 @@ export default [
     gzip: '20.6 kB',
     brotli: '18.2 kB',
   }),
+  // Issue 21: the Suspense variant of useCall, beside the hooks of (c) (its cache and hook only).
+  ...check('(f) (c) + useSuspenseCall', {
+    path: ALL,
+    imports: `{ WampProvider, useSuspenseCall, useSuspenseCallReset, useWampSession, useCall, useProgressCall, useSubscription, useRegister, usePublish }`,
+    ...jsonOnly,
+    ignore: [...jsonOnly.ignore, 'react', 'react-dom'],
+    gzip: '21.7 kB',
+    brotli: '19.5 kB',
+  }),
+  // Issue 21: react-wamp/query's own code (TanStack Query, React and the connection it is given are the app's).
+  ...check('(g) react-wamp/query: query and mutation options, subscription to the cache', {
+    path: 'dist/query.js',
+    imports: '{ callQueryOptions, callMutationOptions, subscribeToQuery, useSubscriptionToQuery }',
+    ...jsonOnly,
+    ignore: [...jsonOnly.ignore, 'react', 'react-dom', '@tanstack/react-query'],
+    gzip: '1.7 kB',
+    brotli: '1.5 kB',
+  }),
+  // Issue 21: the devtools panel is its own entry; an app pays for it only when it imports it. What it
+  // adds to an app that already has (c): the panel, the message log, redaction, the inspection.
+  ...check('(h) devtools: <WampDevtools /> (react-wamp/devtools)', {
+    path: 'dist/devtools.js',
+    imports: '{ WampDevtools }',
+    ...jsonOnly,
+    ignore: [...jsonOnly.ignore, 'react', 'react-dom'],
+    gzip: '6.74 kB',
+    brotli: '6.02 kB',
+  }),
   ...check('(e) in-process router: createRouter + connectLocal', {
     path: 'dist/router.js',
     imports: '{ createRouter, connectLocal }',
@@ -130,7 +167,7 @@ export default [
   }),
   // Issue 19, one session for every tab: what a tab adds for `shareAcrossTabs` (the tab side and the
   // leader election that runs the hub where no SharedWorker exists), and the SharedWorker file.
-  ...check('(f) (c) + shareAcrossTabs: acrossTabs and the tab side (initial; the hub loads in the elected tab)', {
+  ...check('(i) (c) + shareAcrossTabs: acrossTabs and the tab side (initial; the hub loads in the elected tab)', {
     path: [ALL, 'dist/tabs.js'],
     imports: { [ALL]: HOOKS, 'dist/tabs.js': '{ acrossTabs }' },
     ...jsonOnly,
@@ -140,7 +177,7 @@ export default [
     gzip: '25.8 kB',
     brotli: '23.2 kB',
   }),
-  ...check('(g) the SharedWorker file: the hub and the client core (initial)', {
+  ...check('(j) the SharedWorker file: the hub and the client core (initial)', {
     path: 'dist/shared-worker.js',
     ...jsonOnly,
     // Measured 21.0 / 19.0 kB: a file of its own, downloaded once per site by the worker.

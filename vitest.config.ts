@@ -47,9 +47,14 @@ export default defineConfig({
           sequence: { groupOrder: 2 },
           include: [
             'test/conformance/react-hooks.test.tsx',
+            'test/conformance/react-query-suspense.test.tsx',
             'test/react/use-*.test.tsx',
             'test/react/hooks.model.test.tsx',
+            'test/query/*.test.tsx',
+            'test/devtools/*.test.tsx',
           ],
+          // TanStack Query is bundled by Vite here, so its `import 'react'` meets the alias to React 18.
+          server: { deps: { inline: [/@tanstack\//] } },
           globalSetup: ['test/react18/check.ts', 'test/conformance/global-setup.ts'],
           testTimeout: 20_000,
           hookTimeout: 180_000,

@@ -1,15 +1,28 @@
 /**
  * The client's own cost per EVENT, in process: frames decoded by the session's serializer and handed
- * to a joined client over a scripted transport, no socket. Prints ns per event for JSON and MsgPack.
+ * to a joined client over a scripted transport, no socket. Prints ns per event for JSON and MsgPack,
+ * then JSON with the devtools recording (what a mounted <WampDevtools /> does per message).
  * `npx tsx bench/event-path.ts` (compare two checkouts by running it in each).
  */
-import { createClient } from '../src/client/index.js'
+import { createClient, type MessageTap } from '../src/client/index.js'
+import { EventRates, InvocationsInFlight, MessageLog, recordMessage } from '../src/devtools/index.js'
 import { loadSerializer } from '../src/serializers/index.js'
 import type { Transport, TransportReceiver } from '../src/transports/transport.js'
 
 const N = 200_000
 
-async function measure(name: 'json' | 'msgpack'): Promise<number> {
+/** The devtools' recorder, as a mounted panel runs it on every message. */
+function devtoolsTap(): MessageTap {
+  const recorder = {
+    log: new MessageLog(500),
+    rates: new EventRates(),
+    invocations: new InvocationsInFlight(),
+    paused: false,
+  }
+  return (direction, message) => void recordMessage(recorder, direction, message)
+}
+
+async function measure(name: 'json' | 'msgpack', tap?: MessageTap): Promise<number> {
   const serializer = await loadSerializer(name)
   let receiver: TransportReceiver | undefined
   const sent: unknown[][] = []
@@ -22,7 +35,7 @@ async function measure(name: 'json' | 'msgpack'): Promise<number> {
     },
     close: () => {},
   }
-  const joining = createClient(transport, { realm: 'realm1', logger: { debug() {}, warn() {}, error() {} } })
+  const joining = createClient(transport, { realm: 'realm1', logger: { debug() {}, warn() {}, error() {} }, tap })
   await new Promise((resolve) => setTimeout(resolve, 0))
   const welcome = { roles: { broker: { features: {} }, dealer: { features: {} } } }
   receiver!.message(serializer.decode(serializer.encode([2, 4242, welcome])))
@@ -47,12 +60,17 @@ async function measure(name: 'json' | 'msgpack'): Promise<number> {
   return ((used.user + used.system) * 1000) / N
 }
 
-for (const name of ['json', 'msgpack'] as const) {
+const runs = [
+  ['json', 'json', undefined],
+  ['msgpack', 'msgpack', undefined],
+  ['json + devtools recording', 'json', devtoolsTap],
+] as const
+for (const [label, name, tap] of runs) {
   const rounds: number[] = []
-  for (let i = 0; i < 5; i++) rounds.push(await measure(name))
+  for (let i = 0; i < 5; i++) rounds.push(await measure(name, tap?.()))
   rounds.sort((a, b) => a - b)
   console.log(
-    `${name}: ${rounds[2]!.toFixed(0)} ns per event (median of 5; ${rounds.map((r) => r.toFixed(0)).join(', ')})`,
+    `${label}: ${rounds[2]!.toFixed(0)} ns per event (median of 5; ${rounds.map((r) => r.toFixed(0)).join(', ')})`,
   )
 }
 process.exit(0)

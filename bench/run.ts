@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: react-wamp against Autobahn|JS, wampy and a bare-socket floor, through the
- * nexus test router on 127.0.0.1, for JSON and MsgPack. Prints the table; writes BENCHMARKS.md (tracked)
+ * nexus test router on 127.0.0.1, for JSON, MsgPack and CBOR. Prints the table; writes BENCHMARKS.md (tracked)
  * only when asked: `npm run bench -- --write`, or BENCH_OUT.
  *
  *   BENCH_ROUNDS=5       interleaved rounds (each: every serialization × every client)
+ *   BENCH_SERIALIZERS=cbor  only these serializations (default json,msgpack,cbor)
  *   BENCH_SECONDS=2      length of the pipelined-call window and of the event window
  *   BENCH_SEQ_CALLS=4000 sequential calls timed for p50 / p99 (and at most 2 × BENCH_SECONDS)
  *   BENCH_PROFILE=1      profile react-wamp and the floor even when every target is met
@@ -204,7 +205,7 @@ async function main(): Promise<void> {
   const meta: Omit<Meta, 'runtimeSeconds' | 'build'> = {
     command: [
       'npm run bench -- --write',
-      ...['BENCH_ROUNDS', 'BENCH_SECONDS', 'BENCH_SEQ_CALLS']
+      ...['BENCH_ROUNDS', 'BENCH_SECONDS', 'BENCH_SEQ_CALLS', 'BENCH_SERIALIZERS']
         .filter((k) => process.env[k])
         .map((k) => `${k}=${process.env[k]}`),
     ].join(' '),

@@ -10,8 +10,11 @@ export const PAYLOAD: readonly unknown[] = [1, 'hello', { a: 1 }]
 /** Pipelined calls keep this many calls in flight. */
 export const IN_FLIGHT = 100
 
-export type Serialization = 'json' | 'msgpack'
-export const SERIALIZATIONS: readonly Serialization[] = ['json', 'msgpack']
+export type Serialization = 'json' | 'msgpack' | 'cbor'
+/** Every serialization, or those of BENCH_SERIALIZERS (e.g. `cbor`) for a shorter run. */
+export const SERIALIZATIONS: readonly Serialization[] = (['json', 'msgpack', 'cbor'] as const).filter(
+  (name) => !process.env.BENCH_SERIALIZERS || process.env.BENCH_SERIALIZERS.split(',').includes(name),
+)
 
 export type ClientName = 'floor' | 'decoding' | 'ours' | 'autobahn' | 'wampy'
 /** The interleaving order within a round. */

@@ -1,5 +1,8 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
+import type { ReactNode } from 'react'
+import { WampDevtools } from '../src/devtools/index.js'
 import { Demo } from './support/Demo.js'
+import { SlowJob } from './support/SlowJob.js'
 import { Search, backend as searchBackend } from './useCall.stories.js'
 import { ExportJob, backend as exportBackend } from './useProgressCall.stories.js'
 import { Chat } from './usePublish.stories.js'
@@ -9,7 +12,7 @@ import { ConnectionPanel } from './useWampSession.stories.js'
 /** Every demo backend at once (each is set up once per page, whichever story started it). */
 const backends = [searchBackend, exportBackend, pricesBackend]
 
-function Dashboard() {
+function Dashboard({ children }: { children?: ReactNode }) {
   return (
     <div className="rw-grid" data-testid="dashboard">
       <ConnectionPanel />
@@ -18,6 +21,7 @@ function Dashboard() {
       <Search initialDelay={500} />
       <ExportJob steps={10} stepMs={150} />
       <Chat author="dashboard" />
+      {children}
     </div>
   )
 }
@@ -44,3 +48,30 @@ const meta = {
 
 export default meta
 export const Overview: StoryObj<typeof meta> = {}
+
+/**
+ * The dashboard with `<WampDevtools />` open below it, and a slow job whose call stays in flight
+ * until the panel cancels it. (`data-log`: the panel is a record of messages and states, whose
+ * words are not the demo's own error text.)
+ */
+export const WithDevtools: StoryObj<{ docked: boolean }> = {
+  args: { docked: false },
+  argTypes: { docked: { control: 'boolean', description: 'dock the panel at the bottom of the window' } },
+  render: ({ docked }) => (
+    <>
+      <Dashboard>
+        <SlowJob />
+      </Dashboard>
+      <div data-log>
+        <WampDevtools initialIsOpen position={docked ? 'fixed' : 'inline'} />
+      </div>
+    </>
+  ),
+  parameters: {
+    docs: {
+      description: {
+        story: `\`<WampDevtools />\` from \`react-wamp/devtools\`, open: the connection's state and its changes, the tickers' subscriptions with their events per second, the browser callee's registration, calls in flight and the live message log (filter, pause, clear; click a message to inspect it; authentication secrets are redacted). **Start slow job**, then **Cancel** it in the panel: CANCEL goes out and the callee is interrupted.`,
+      },
+    },
+  },
+}

@@ -13,7 +13,11 @@ declare module 'autobahn' {
   }
   const autobahn: {
     Connection: new (options: Record<string, unknown>) => Connection
-    serializer: { JSONSerializer: new () => unknown; MsgpackSerializer: new () => unknown }
+    serializer: {
+      JSONSerializer: new () => unknown
+      MsgpackSerializer: new () => unknown
+      CBORSerializer: new () => unknown
+    }
   }
   export default autobahn
 }

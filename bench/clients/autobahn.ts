@@ -11,8 +11,13 @@ function argsOf(result: unknown): unknown {
 
 /** Autobahn|JS 22.11 in Node (its own `ws` 7), with its default promise library. */
 export const connectAutobahn: ConnectBench = async (url, realm, serialization) => {
+  const serializers = autobahn.serializer
   const serializer =
-    serialization === 'msgpack' ? new autobahn.serializer.MsgpackSerializer() : new autobahn.serializer.JSONSerializer()
+    serialization === 'cbor'
+      ? new serializers.CBORSerializer()
+      : serialization === 'msgpack'
+        ? new serializers.MsgpackSerializer()
+        : new serializers.JSONSerializer()
   const connection = new autobahn.Connection({ url, realm, serializers: [serializer], max_retries: 0 })
   const session = await new Promise<Session>((resolve, reject) => {
     connection.onopen = resolve

@@ -1,5 +1,6 @@
 import { once } from 'node:events'
 import { Decoder, Encoder } from '@msgpack/msgpack'
+import { decode as decodeCbor, encode as encodeCbor } from 'cborg'
 import WebSocket from 'ws'
 import { PAYLOAD, PROCEDURE, TOPIC } from '../workload.js'
 import type { BenchClient, ConnectBench } from './types.js'
@@ -19,21 +20,13 @@ export const connectFloor: ConnectBench = (url, realm, serialization) => floor(u
 
 /**
  * The floor plus decoding: the same socket and frames, but every RESULT and EVENT frame is decoded
- * (`JSON.parse`, or a reused @msgpack/msgpack Decoder) and dropped — the least any WAMP client must do.
+ * (`JSON.parse`, a reused @msgpack/msgpack Decoder, or cborg) and dropped — the least any WAMP client must do.
  */
 export const connectDecodingFloor: ConnectBench = (url, realm, serialization) => floor(url, realm, serialization, true)
 
-async function floor(url: string, realm: string, serialization: 'json' | 'msgpack', decodeAll: boolean) {
-  const binary = serialization === 'msgpack'
-  const encoder = new Encoder()
-  const decoder = new Decoder()
-  const encode = (message: unknown[]) => (binary ? encoder.encode(message) : JSON.stringify(message))
-  const decode = (frame: Buffer) => (binary ? decoder.decode(frame) : JSON.parse(frame.toString())) as unknown[]
-  /** True when the frame is a WAMP message of this type: msgpack `[0x9n, type, …`, JSON `[type,…`. */
-  const isType = binary
-    ? (frame: Buffer, type: number) => frame[1] === type
-    : (frame: Buffer, type: number) =>
-        frame[1] === 48 + ((type / 10) | 0) && frame[2] === 48 + (type % 10) && frame[3] === 44
+async function floor(url: string, realm: string, serialization: 'json' | 'msgpack' | 'cbor', decodeAll: boolean) {
+  const codec = codecs[serialization]()
+  const { encode, decode, isType } = codec
 
   const ws = new WebSocket(url, [`wamp.2.${serialization}`])
   await once(ws, 'open')
@@ -53,13 +46,14 @@ async function floor(url: string, realm: string, serialization: 'json' | 'msgpac
   // CALL frames, encoded once; each call only writes its request ID.
   let nextId = 0
   let sendCall: () => void
-  if (binary) {
-    const template = Buffer.from(encoder.encode([CALL, 0xffffffff, {}, PROCEDURE, PAYLOAD]))
-    if (template[2] !== 0xce) throw new Error('floor: unexpected msgpack CALL layout')
+  if (codec.idOffset !== undefined) {
+    const template = Buffer.from(encode([CALL, 0xffffffff, {}, PROCEDURE, PAYLOAD]) as Uint8Array)
+    const offset = codec.idOffset
+    if (template.readUInt32BE(offset) !== 0xffffffff) throw new Error(`floor: unexpected ${serialization} CALL layout`)
     sendCall = () => {
       const frame = Buffer.allocUnsafe(template.length)
       template.copy(frame)
-      frame.writeUInt32BE(++nextId, 3)
+      frame.writeUInt32BE(++nextId, offset)
       ws.send(frame)
     }
   } else {
@@ -105,4 +99,40 @@ async function floor(url: string, realm: string, serialization: 'json' | 'msgpac
     },
   }
   return client
+}
+
+interface FloorCodec {
+  encode(message: unknown[]): string | Uint8Array
+  decode(frame: Buffer): unknown[]
+  /** True when the frame is a WAMP message of this type, read from its first bytes. */
+  isType(frame: Buffer, type: number): boolean
+  /** Binary formats: where a CALL's uint32 request ID sits, to patch it in a template. */
+  idOffset?: number
+}
+
+const codecs: Record<'json' | 'msgpack' | 'cbor', () => FloorCodec> = {
+  // `[type,…`
+  json: () => ({
+    encode: (message) => JSON.stringify(message),
+    decode: (frame) => JSON.parse(frame.toString()) as unknown[],
+    isType: (frame, type) => frame[1] === 48 + ((type / 10) | 0) && frame[2] === 48 + (type % 10) && frame[3] === 44,
+  }),
+  // fixarray, positive fixint type, then 0xce and the uint32 ID.
+  msgpack: () => {
+    const encoder = new Encoder()
+    const decoder = new Decoder()
+    return {
+      encode: (message) => encoder.encode(message),
+      decode: (frame) => decoder.decode(frame) as unknown[],
+      isType: (frame, type) => frame[1] === type,
+      idOffset: 3,
+    }
+  },
+  // array head, 0x18 and the one-byte type (every type here is ≥ 24), then 0x1a and the uint32 ID.
+  cbor: () => ({
+    encode: (message) => encodeCbor(message),
+    decode: (frame) => decodeCbor(frame) as unknown[],
+    isType: (frame, type) => frame[1] === 0x18 && frame[2] === type,
+    idOffset: 4,
+  }),
 }

@@ -1,4 +1,5 @@
 import { Wampy } from 'wampy'
+import { CborSerializer } from 'wampy/CborSerializer.js'
 import { JsonSerializer } from 'wampy/JsonSerializer.js'
 import { MsgpackSerializer } from 'wampy/MsgpackSerializer.js'
 import WebSocket from 'ws'
@@ -7,9 +8,14 @@ import type { ConnectBench } from './types.js'
 
 const payload = PAYLOAD as unknown[]
 
-/** wampy 8 (ESM) in Node: `ws` 8 as its WebSocket class, msgpackr behind its MsgpackSerializer. */
+/** wampy 8 (ESM) in Node: `ws` 8 as its WebSocket class, msgpackr behind its MsgpackSerializer, cbor-x behind its CborSerializer. */
 export const connectWampy: ConnectBench = async (url, realm, serialization) => {
-  const serializer = serialization === 'msgpack' ? new MsgpackSerializer() : new JsonSerializer()
+  const serializer =
+    serialization === 'cbor'
+      ? new CborSerializer()
+      : serialization === 'msgpack'
+        ? new MsgpackSerializer()
+        : new JsonSerializer()
   const wampy = new Wampy(url, {
     realm,
     ws: WebSocket as never,

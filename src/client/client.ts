@@ -36,6 +36,7 @@ import type {
   EventHandler,
   InvocationHandler,
   Kwargs,
+  MessageTap,
   ProgressiveCall,
   ProgressiveResult,
   PublishOptions,
@@ -90,6 +91,8 @@ export class Client {
   private goodbyeEcho: (() => void) | undefined
   // Loaded only when the config lists auth methods.
   private authentication: Authentication | undefined
+  /** @internal The message tap (`config.tap`; Connection moves its observers here). undefined: one check per message. */
+  tap: MessageTap | undefined
 
   /** @internal Use `createClient(transport, config)`. */
   constructor(
@@ -99,6 +102,7 @@ export class Client {
     this.logger = config.logger ?? defaultLogger(config.debug === true)
     this.debug = config.debug === true
     this.responseTimeout = config.responseTimeout ?? 5000
+    this.tap = config.tap
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve
     })
@@ -390,7 +394,16 @@ export class Client {
 
   private sendRaw(message: unknown[]): void {
     if (this.debug) this.logger.debug(`→ ${describeMessage(message)}`)
+    if (this.tap) this.tapped('out', message)
     this.transport.send(message)
+  }
+
+  private tapped(direction: 'in' | 'out', message: unknown): void {
+    try {
+      this.tap?.(direction, message)
+    } catch (error) {
+      this.logger.error('a message tap threw', error)
+    }
   }
 
   private request<T>(message: unknown[], what: string, hooks: RequestHooks<T> = {}): Promise<T> {
@@ -447,6 +460,7 @@ export class Client {
   private receive(raw: unknown): void {
     if (this.state === 'closed') return
     if (this.debug) this.logger.debug(`← ${describeMessage(raw)}`)
+    if (this.tap) this.tapped('in', raw)
     let message: RouterToClientMessage
     try {
       message = validateInbound(raw)

@@ -21,17 +21,25 @@ export function runHandler<T>(
   value: T,
   onError: (error: unknown) => void,
 ): HandlerOutcome {
-  const failed = (error: unknown): false => {
-    if (!(error instanceof ReportedHandlerFailure)) onError(error)
-    return false
-  }
   try {
     const out = handler(value) as { then?: unknown } | undefined
-    if (out && typeof out.then === 'function') return (out as Promise<unknown>).then(() => true, failed)
+    if (out && typeof out.then === 'function') return settled(out as Promise<unknown>, onError)
     return true
   } catch (error) {
-    return failed(error)
+    return failed(error, onError)
   }
+}
+
+function settled(promise: Promise<unknown>, onError: (error: unknown) => void): Promise<boolean> {
+  return promise.then(
+    () => true,
+    (error: unknown) => failed(error, onError),
+  )
+}
+
+function failed(error: unknown, onError: (error: unknown) => void): false {
+  if (!(error instanceof ReportedHandlerFailure)) onError(error)
+  return false
 }
 
 /** True when every handler succeeded; a promise when one of them is still running. */

@@ -19,7 +19,7 @@ export interface ClientConfig {
   auth?: AuthMethod[]
   /** How long to wait for the router's reply to join, (un)subscribe, (un)register and acknowledged publish. Default 5000 ms. */
   responseTimeout?: number
-  /** Wire format; default `json`. */
+  /** Wire format: `json` (the default), `msgpack` or `cbor`; the latter two are downloaded only when asked for. */
   serialization?: SerializationName | Serializer
   /** Node: TLS options for `wss://` and `tcps://` (e.g. `{ ca }`); certificates are verified by default. */
   tls?: Record<string, unknown>
@@ -31,7 +31,16 @@ export interface ClientConfig {
   logger?: Logger
   /** Log every message in and out (secrets redacted). */
   debug?: boolean
+  /**
+   * Sees every message of the session, as sent and as received (before validation), for devtools
+   * and tracing. It runs on the message path: keep it cheap, and do not change the message. Its
+   * throws go to the logger. Without it the client does one check per message and nothing else.
+   */
+  tap?: MessageTap
 }
+
+/** Sees one message: `out` as the client sends it (before encoding), `in` as it arrived (decoded, not yet validated). */
+export type MessageTap = (direction: 'in' | 'out', message: unknown) => void
 
 /** The outcome of a call, or one progressive result. */
 export interface Result {

@@ -10,6 +10,7 @@ import type {
   EventHandler,
   InvocationHandler,
   Kwargs,
+  MessageTap,
   PublishOptions,
   RegisterOptions,
   Result,
@@ -22,7 +23,7 @@ import { Liveness, type LivenessOptions } from './liveness.js'
 import { type RegistrationLease, RegistrationRegistry } from './registrations.js'
 import { releaseLater } from './release-later.js'
 import { SessionWaiters } from './session-waiters.js'
-import { type CallLease, SharedCalls } from './shared-calls.js'
+import { type CallAbout, type CallLease, SharedCalls } from './shared-calls.js'
 import { Store } from './store.js'
 import { type SubscriptionLease, SubscriptionRegistry } from './subscriptions.js'
 import { listenForWakeups } from './wakeups.js'
@@ -53,7 +54,7 @@ export interface ConnectionState {
 export type AuthOption = AuthMethod[] | (() => AuthMethod[] | Promise<AuthMethod[]>)
 
 /** How to reach the router and how to behave when the connection drops. */
-export interface ConnectionOptions extends Omit<ClientConfig, 'auth'> {
+export interface ConnectionOptions extends Omit<ClientConfig, 'auth' | 'tap'> {
   /** One endpoint, or several (a router cluster): each attempt moves to the next. */
   url?: string | string[]
   /** Authentication methods in order of preference, or a function called before every attempt. */
@@ -89,9 +90,6 @@ export class Connection {
   private readonly closing = new Set<Promise<void>>()
   private readonly queue: LifecycleEvent[] = []
   private stepping = false
-  private readonly subscriptions: SubscriptionRegistry
-  private readonly registrations: RegistrationRegistry
-  private readonly calls: SharedCalls
   private readonly waiters = new SessionWaiters()
   private readonly liveness: Liveness
   private readonly endpoints: (string | undefined)[]
@@ -99,6 +97,25 @@ export class Connection {
   private pendingClose: { cancel(): void } | undefined
   private removeWakeups: (() => void) | undefined
   private options: ConnectionOptions
+  /**
+   * @internal The tap each new session gets (`observeConnection` sets it, and the open session's):
+   * undefined while nobody observes, so sessions pay one check per message.
+   */
+  tap: MessageTap | undefined
+  /** @internal Set with `tap`: lists the calls made through `call()` while someone inspects. */
+  watchCall:
+    | ((
+        about: CallAbout,
+        options: CallOptions | undefined,
+        send: (options?: CallOptions) => Promise<Result>,
+      ) => Promise<Result>)
+    | undefined
+  /** @internal For `inspectConnection`. */
+  readonly subscriptions: SubscriptionRegistry
+  /** @internal For `inspectConnection`. */
+  readonly registrations: RegistrationRegistry
+  /** @internal For `inspectConnection`. */
+  readonly calls: SharedCalls
 
   constructor(options: ConnectionOptions) {
     this.options = options
@@ -118,7 +135,8 @@ export class Connection {
     this.liveness = new Liveness(() => (this.options.liveness === false ? undefined : (this.options.liveness ?? {})))
   }
 
-  private get logger(): Logger {
+  /** @internal Where the connection reports what it cannot throw. */
+  get logger(): Logger {
     return this.options.logger ?? defaultLogger(this.options.debug === true)
   }
 
@@ -201,6 +219,11 @@ export class Connection {
 
   /** Calls on the open session, waiting up to `waitForSession` for one while reconnecting. */
   async call(procedure: string, args?: Args | Uint8Array, kwargs?: Kwargs, options?: CallOptions): Promise<Result> {
+    const send = (sent?: CallOptions) => this.send(procedure, args, kwargs, sent)
+    return this.watchCall?.({ procedure, args, kwargs }, options, send) ?? send(options)
+  }
+
+  private async send(procedure: string, args?: Args | Uint8Array, kwargs?: Kwargs, options?: CallOptions) {
     const client = await this.nextSession(`call ${procedure}`, options?.signal)
     return client.call(procedure, args, kwargs, options)
   }
@@ -242,8 +265,9 @@ export class Connection {
     return this.calls.acquire(
       key,
       (signal, progress) =>
-        this.call(procedure, args, kwargs, { ...options, signal, onProgress: onProgress ? progress : undefined }),
+        this.send(procedure, args, kwargs, { ...options, signal, onProgress: onProgress ? progress : undefined }),
       onProgress,
+      { procedure, args, kwargs },
     )
   }
 
@@ -313,7 +337,11 @@ export class Connection {
     this.url = url
     const attempt = (async () => {
       const { auth, ...rest } = this.options
-      const config: ClientConfig = { ...rest, auth: typeof auth === 'function' ? await auth() : auth }
+      const config: ClientConfig = {
+        ...rest,
+        auth: typeof auth === 'function' ? await auth() : auth,
+        tap: this.tap,
+      }
       return (this.options.open ?? openWithConnect)(url, config)
     })()
     const settled = attempt.then(
@@ -326,6 +354,7 @@ export class Connection {
 
   private adopt(client: Client): void {
     this.client = client
+    client.tap = this.tap
     const token = this.machine.token
     this.subscriptions.resume()
     this.registrations.resume()

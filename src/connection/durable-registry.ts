@@ -87,7 +87,8 @@ function setStatus<S extends DurableStatus>(entry: DurableEntry<S>, patch: Parti
  * StrictMode remount sends nothing).
  */
 export abstract class DurableRegistry<S extends DurableStatus, E extends DurableEntry<S>> {
-  protected readonly entries = new Map<string, E>()
+  /** @internal Read by `inspectConnection`. */
+  readonly entries = new Map<string, E>()
 
   constructor(protected readonly host: RegistryHost) {}
 

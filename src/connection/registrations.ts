@@ -17,7 +17,8 @@ export interface RegistrationLease {
   release(): void
 }
 
-interface Entry extends DurableEntry<RegistrationStatus> {
+/** @internal */
+export interface RegistrationEntry extends DurableEntry<RegistrationStatus> {
   options: RegisterOptions
   optionsKey: string
   handler: InvocationHandler
@@ -25,7 +26,7 @@ interface Entry extends DurableEntry<RegistrationStatus> {
 }
 
 /** Registrations that outlive sessions: registered again on every new session. */
-export class RegistrationRegistry extends DurableRegistry<RegistrationStatus, Entry> {
+export class RegistrationRegistry extends DurableRegistry<RegistrationStatus, RegistrationEntry> {
   acquire(procedure: string, handler: InvocationHandler, options: RegisterOptions = {}): RegistrationLease {
     const optionsKey = stableKey(options)
     let entry = this.entries.get(procedure)
@@ -61,7 +62,7 @@ export class RegistrationRegistry extends DurableRegistry<RegistrationStatus, En
     })
   }
 
-  protected async grant(client: Client, entry: Entry): Promise<Grant> {
+  protected async grant(client: Client, entry: RegistrationEntry): Promise<Grant> {
     const registration = await client.register(
       entry.key,
       (invocation) => {
@@ -73,7 +74,7 @@ export class RegistrationRegistry extends DurableRegistry<RegistrationStatus, En
     return { id: registration.id, end: () => registration.unregister(), onRevoked: registration.onRevoked }
   }
 
-  protected inUse(entry: Entry): boolean {
+  protected inUse(entry: RegistrationEntry): boolean {
     return entry.holders > 0
   }
 }

@@ -1,8 +1,9 @@
 import { runHandler } from '../client/run-handler.js'
-import type { Result } from '../client/types.js'
+import type { Args, Kwargs, Result } from '../client/types.js'
 import { releaseLater } from './release-later.js'
 
-interface SharedCall {
+/** @internal */
+export interface SharedCall {
   promise: Promise<Result>
   controller: AbortController
   holders: number
@@ -12,6 +13,16 @@ interface SharedCall {
   abort?: { cancel(): void }
   /** Every progress chunk so far, replayed to a holder that joins late; undefined once over the bound. */
   chunks: Result[] | undefined
+  /** What is called, and since when: for `inspectConnection`. */
+  about: CallAbout | undefined
+  startedAt: number
+}
+
+/** What a shared call calls. */
+export interface CallAbout {
+  procedure: string
+  args?: Args | Uint8Array
+  kwargs?: Kwargs
 }
 
 /**
@@ -33,7 +44,8 @@ export interface CallLease {
  * remount) goes over the wire once, and is cancelled only when nobody waits for it any more.
  */
 export class SharedCalls {
-  private readonly calls = new Map<string, SharedCall>()
+  /** @internal Read by `inspectConnection`. */
+  readonly calls = new Map<string, SharedCall>()
 
   /** `reportListenerError`: where a progress listener's throw goes; it never reaches the other holders. */
   constructor(private readonly reportListenerError: (error: unknown) => void) {}
@@ -46,6 +58,7 @@ export class SharedCalls {
     key: string,
     start: (signal: AbortSignal, onProgress: (result: Result) => void) => Promise<Result>,
     onProgress?: (result: Result) => void,
+    about?: CallAbout,
   ): CallLease {
     let call = this.calls.get(key)
     if (!call) {
@@ -58,6 +71,8 @@ export class SharedCalls {
         settled: false,
         chunks: [],
         promise: undefined as never,
+        about,
+        startedAt: Date.now(),
       }
       created.promise = start(controller.signal, (result) => {
         created.chunks?.push(result)

@@ -15,7 +15,8 @@ export interface SubscriptionLease {
   release(): void
 }
 
-interface Entry extends DurableEntry<SubscriptionStatus> {
+/** @internal */
+export interface SubscriptionEntry extends DurableEntry<SubscriptionStatus> {
   topic: string
   options: SubscribeOptions
   /** One slot per lease: two holders with the same handler function are two holders. */
@@ -26,7 +27,7 @@ interface Entry extends DurableEntry<SubscriptionStatus> {
  * Subscriptions that outlive sessions: one router subscription per (topic, options), shared by
  * its holders, subscribed again on every new session.
  */
-export class SubscriptionRegistry extends DurableRegistry<SubscriptionStatus, Entry> {
+export class SubscriptionRegistry extends DurableRegistry<SubscriptionStatus, SubscriptionEntry> {
   acquire(topic: string, handler: EventHandler, options: SubscribeOptions = {}): SubscriptionLease {
     const key = stableKey([topic, options])
     let entry = this.entries.get(key)
@@ -51,17 +52,17 @@ export class SubscriptionRegistry extends DurableRegistry<SubscriptionStatus, En
     })
   }
 
-  protected async grant(client: Client, entry: Entry): Promise<Grant> {
+  protected async grant(client: Client, entry: SubscriptionEntry): Promise<Grant> {
     const subscription = await client.subscribe(entry.topic, (event) => this.dispatch(entry, event), entry.options)
     return { id: subscription.id, end: () => subscription.unsubscribe(), onRevoked: subscription.onRevoked }
   }
 
-  protected inUse(entry: Entry): boolean {
+  protected inUse(entry: SubscriptionEntry): boolean {
     return entry.holders.size > 0
   }
 
   /** Runs every holder; fails (for EVENT acknowledgement) when one of them failed, reported here. */
-  private dispatch(entry: Entry, event: Event): undefined | Promise<void> {
+  private dispatch(entry: SubscriptionEntry, event: Event): undefined | Promise<void> {
     const report = (error: unknown) => this.host.logger().error(`an event handler of ${entry.topic} threw`, error)
     const outcomes: HandlerOutcome[] = []
     for (const { handler } of [...entry.holders]) outcomes.push(runHandler(handler, event, report))

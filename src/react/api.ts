@@ -22,6 +22,7 @@ import { type UseProgressCallOptions, type UseProgressCallResult, useProgressCal
 import { usePublish } from './usePublish.js'
 import { type UseRegisterOptions, type UseRegisterResult, useRegister } from './useRegister.js'
 import { type UseSubscriptionOptions, useSubscription } from './useSubscription.js'
+import { type UseSuspenseCallOptions, type UseSuspenseCallResult, useSuspenseCall } from './useSuspenseCall.js'
 
 /** Declared args and kwargs are required while the hook calls by itself; `enabled: false` leaves them to `mutate`. */
 type Inputs<P extends ProcedureSpec> =
@@ -39,6 +40,15 @@ export type TypedCallOptions<P extends ProcedureSpec, TData> = Omit<
   UseCallOptions<TData>,
   'args' | 'kwargs' | 'select' | 'enabled'
 > & { select?: (result: TypedResult<P>) => TData } & Inputs<P>
+
+/** useSuspenseCall's options for procedure P: declared args and kwargs are required (it always calls). */
+export type TypedSuspenseCallOptions<P extends ProcedureSpec, TData> = Omit<
+  UseSuspenseCallOptions<TData>,
+  'args' | 'kwargs' | 'select'
+> & { select?: (result: TypedResult<P>) => TData } & (Declared<P['args']> extends true
+    ? { args: ArgsOf<P> }
+    : { args?: Args }) &
+  (Declared<P['kwargs']> extends true ? { kwargs: KwargsOf<P> } : { kwargs?: Kwargs })
 
 type TypedProgressOptions<P extends ProcedureSpec, TData, TProgress> = TypedCallOptions<P, TData> &
   Omit<UseProgressCallOptions<TData, TProgress>, keyof UseCallOptions<TData> | 'reducer' | 'onProgress'> & {
@@ -78,6 +88,10 @@ export interface TypedHooks<A extends ApiSpec> {
     procedure: K,
     ...options: OptionsParam<Procs<A>[K], TypedProgressOptions<Procs<A>[K], TData, TProgress>>
   ): UseProgressCallResult<TData, TProgress>
+  useSuspenseCall<K extends keyof Procs<A> & string, TData = TypedResult<Procs<A>[K]>>(
+    procedure: K,
+    ...options: OptionsParam<Procs<A>[K], TypedSuspenseCallOptions<Procs<A>[K], TData>>
+  ): UseSuspenseCallResult<TData>
   useSubscription<K extends keyof Topics<A> & string, TState>(
     topic: K,
     options: TypedSubscriptionOptions<Topics<A>[K], TState> & { initialValue: TState },
@@ -114,6 +128,7 @@ export function defineApi<A extends ApiSpec>(): TypedHooks<A> {
   return {
     useCall,
     useProgressCall,
+    useSuspenseCall,
     useSubscription,
     useRegister,
     usePublish,

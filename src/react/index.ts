@@ -3,6 +3,7 @@ export {
   type TypedCallOptions,
   type TypedHooks,
   type TypedSubscriptionState,
+  type TypedSuspenseCallOptions,
 } from './api.js'
 export { useConnection, WampContext } from './context.js'
 export {
@@ -27,5 +28,11 @@ export {
   type UseSubscriptionOptions,
   useSubscription,
 } from './useSubscription.js'
+export {
+  type UseSuspenseCallOptions,
+  type UseSuspenseCallResult,
+  useSuspenseCall,
+  useSuspenseCallReset,
+} from './useSuspenseCall.js'
 export { useWampSession } from './useWampSession.js'
 export { WampProvider, type WampProviderProps } from './WampProvider.js'

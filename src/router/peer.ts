@@ -10,7 +10,7 @@ export interface Peer {
   readonly authrole: string
   /** What the session meta API tells about this session. */
   readonly details: Dict
-  /** The serialization of the peer's transport (`json`, `msgpack`). */
+  /** The serialization of the peer's transport (`json`, `msgpack`, `cbor`). */
   readonly serialization: string
   /** Sends a message; false when it could not (this peer's serializer cannot carry it, or it is gone). */
   send(message: unknown[]): boolean

@@ -33,8 +33,8 @@ export interface WebSocketListener {
 }
 
 /**
- * Serves the router over WebSocket (Node only), speaking `wamp.2.json` and `wamp.2.msgpack`.
- * A connection that offers neither subprotocol is closed.
+ * Serves the router over WebSocket (Node only), speaking `wamp.2.json`, `wamp.2.msgpack` and
+ * `wamp.2.cbor`. A connection that offers none of them is closed.
  *
  * @example
  * const listener = await listenWebSocket(router, { port: 8080 })
@@ -47,7 +47,7 @@ export async function listenWebSocket(
   const { WebSocketServer } = await import('ws')
   const host = options.host ?? '127.0.0.1'
   const serializers = new Map<string, Serializer>()
-  for (const serializer of [jsonSerializer, await loadSerializer('msgpack')])
+  for (const serializer of [jsonSerializer, await loadSerializer('msgpack'), await loadSerializer('cbor')])
     serializers.set(serializer.subprotocol, serializer)
   const server = new WebSocketServer({
     host,
@@ -66,7 +66,7 @@ export async function listenWebSocket(
     guardSocketErrors(socket)
     const serializer = serializers.get(socket.protocol)
     if (!serializer) {
-      socket.close(1002, 'no supported WAMP subprotocol (wamp.2.json, wamp.2.msgpack)')
+      socket.close(1002, 'no supported WAMP subprotocol (wamp.2.json, wamp.2.msgpack, wamp.2.cbor)')
       return
     }
     router.attach(new ServerSocketTransport(socket, serializer))

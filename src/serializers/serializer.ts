@@ -1,10 +1,10 @@
 /** Encodes WAMP messages for one wire format. */
 export interface Serializer {
-  /** `json` or `msgpack`. */
+  /** `json`, `msgpack` or `cbor`. */
   readonly name: SerializationName
   /** The WebSocket subprotocol, e.g. `wamp.2.json`. */
   readonly subprotocol: string
-  /** The RawSocket serializer code (1 JSON, 2 MsgPack). */
+  /** The RawSocket serializer code (1 JSON, 2 MsgPack, 3 CBOR). */
   readonly rawSocketCode: number
   /** True when frames are binary (WebSocket binary frames). */
   readonly binary: boolean
@@ -14,4 +14,4 @@ export interface Serializer {
   decode(data: string | Uint8Array): unknown
 }
 
-export type SerializationName = 'json' | 'msgpack'
+export type SerializationName = 'json' | 'msgpack' | 'cbor'

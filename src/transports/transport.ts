@@ -29,7 +29,7 @@ export interface Transport {
   close(code?: number, reason?: string): void
   /** Resolves once when the transport has closed, for whatever reason. */
   readonly closed: Promise<TransportCloseInfo>
-  /** The serialization in use: `json` or `msgpack` (in-process transports serialize too). */
+  /** The serialization in use: `json`, `msgpack` or `cbor` (in-process transports serialize too). */
   readonly serialization: string
   /**
    * How messages travel, e.g. `websocket`, `rawsocket`, `local` (in-process). Optional; a router

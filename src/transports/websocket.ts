@@ -54,7 +54,7 @@ const defaultFactory =
       ? new WebSocket(url, protocols, tls as WebSocket.ClientOptions)
       : new WebSocket(url, protocols)) as unknown as WebSocketLike
 
-/** Opens a WebSocket that speaks `wamp.2.json` or `wamp.2.msgpack`; resolves once it is open. */
+/** Opens a WebSocket that speaks `wamp.2.json`, `wamp.2.msgpack` or `wamp.2.cbor`; resolves once it is open. */
 export function openWebSocket(url: string, options: WebSocketTransportOptions): Promise<Transport> {
   const { serializer } = options
   const socket = (options.createWebSocket ?? defaultFactory(options.tls))(url, [serializer.subprotocol])

@@ -115,6 +115,53 @@ describe('Storybook demos in headless Chromium (in-process router)', () => {
     expect(await page.getByTestId('callee-status').textContent()).toContain('1 invocation')
     await page.close()
   })
+
+  it('useSuspenseCall: the fallback, then both readers of one key; the boundary catches an RPCError, a retry calls again', async () => {
+    const page = await openStory('hooks-usesuspensecall--loading-then-report')
+    await page.getByTestId('suspense-fallback').waitFor()
+    await page.getByTestId('report-summary').waitFor({ timeout: 10_000 })
+    expect(await page.getByTestId('report-summary').textContent()).toMatch(/north: \d+ orders/)
+    expect(await page.getByTestId('report-detail').textContent()).toMatch(/north: \d+ orders/)
+    expect(await page.getByTestId('suspense-fallback').count()).toBe(0)
+    expect(page.problems).toEqual([])
+    await page.getByLabel('delay').selectOption('100')
+    await page.getByLabel('region').selectOption('atlantis')
+    await page.getByTestId('suspense-caught').waitFor()
+    expect(await page.getByTestId('suspense-caught').textContent()).toContain('demo.error.no_such_region')
+    await page.getByRole('button', { name: 'Try again' }).click()
+    await page.getByTestId('suspense-caught').waitFor()
+    await page.getByLabel('region').selectOption('east')
+    await page.getByTestId('report-summary').filter({ hasText: 'east' }).waitFor()
+    await page.close()
+  })
+
+  it('TanStack Query: the query shows the list, published sales update it in the cache, a mutation restocks', async () => {
+    const page = await openStory('integrations-tanstack-query--live-inventory')
+    await page.getByTestId('query-status').filter({ hasText: 'success' }).waitFor()
+    await page.getByTestId('query-subscription').filter({ hasText: 'active' }).waitFor()
+    const stock = async () =>
+      (await page.getByTestId('query-data').locator('.rw-num').allTextContents()).map((n) =>
+        Number(n.replace(/,/g, '')),
+      )
+    const before = await stock()
+    // A sale every 700 ms: the total drops without a refetch.
+    await page.waitForFunction(
+      (total) =>
+        [...document.querySelectorAll('[data-testid="query-data"] .rw-num')]
+          .map((n) => Number(n.textContent?.replace(/,/g, '')))
+          .reduce((a, b) => a + b, 0) < total,
+      before.reduce((a, b) => a + b, 0),
+      { timeout: 10_000 },
+    )
+    const bolts = Number((await page.getByTestId('stock-b-12').textContent())?.replace(/,/g, ''))
+    await page.getByRole('button', { name: 'restock Bolts' }).click()
+    await page.getByTestId('mutation-status').filter({ hasText: 'success' }).waitFor()
+    expect(await page.getByTestId('mutation-status').textContent()).toMatch(/now \d+/)
+    const after = Number((await page.getByTestId('stock-b-12').textContent())?.replace(/,/g, ''))
+    expect(after).toBeGreaterThan(bolts)
+    expect(page.problems).toEqual([])
+    await page.close()
+  })
 })
 
 describe('hooks in the page against a real router over a real WebSocket (nexus unless WAMP_ROUTERS omits it)', () => {

@@ -32,7 +32,7 @@ const when = new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 6))
 const args = [when, undefined, -0, { nested: undefined, kept: 1, at: when }, Uint8Array.of(1, 2), [undefined, -0]]
 const kwargs = { when, gone: undefined, zero: -0 }
 
-describe.each(['json', 'msgpack'] as const)(
+describe.each(['json', 'msgpack', 'cbor'] as const)(
   'connectLocal delivers what %s on the wire delivers (case 6)',
   (serialization) => {
     it('a subscriber on connectLocal gets the same event as one over WebSocket', async () => {

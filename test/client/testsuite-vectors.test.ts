@@ -1,4 +1,5 @@
 import { encode as encodeMsgpack } from '@msgpack/msgpack'
+import cbor from 'cbor'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ticket } from '../../src/auth/ticket.js'
 import {
@@ -17,6 +18,7 @@ import { attributesOf, testsuite, type VectorFrame, wanted } from '../support/te
 // Issue 16: every single-message sample of the WAMP spec's test vectors (testsuite.json, derived by
 // derive-testsuite.py), end to end through the public client over a real WebSocket: a scripted
 // router sends the exact vector frames, and what the client sends is read back from the wire.
+// Issue 22: the CBOR samples too, read back with the `cbor` package.
 
 let router: ScriptedRouter
 beforeAll(async () => {
@@ -26,7 +28,8 @@ afterAll(() => router.close())
 
 /** A message as the scripted router writes it (independent encoders), for frames that are not vectors. */
 function frameOf(wire: Wire, message: unknown[]): string {
-  return wire === 'json' ? JSON.stringify(message) : Buffer.from(encodeMsgpack(message)).toString('hex')
+  if (wire === 'json') return JSON.stringify(message)
+  return Buffer.from(wire === 'cbor' ? cbor.encode(message) : encodeMsgpack(message)).toString('hex')
 }
 
 /** Makes the client's next request ID the vector's (request IDs are otherwise 1, 2, 3, …). */
@@ -406,17 +409,17 @@ const runnable = testsuite.frames.filter((frame) => frame.type in scenarios)
 
 const cases = (wire: Wire) =>
   runnable.flatMap((frame) =>
-    (wire === 'json' ? frame.json : frame.msgpack).map((encoded, variant) => ({
+    frame[wire].map((encoded, variant) => ({
       label: `${frame.file}#${frame.sample} ${frame.name} (${wire} ${variant})`,
       frame,
       encoded,
     })),
   )
 
-describe.each(['json', 'msgpack'] as const)('spec test vectors over %s, end to end', (wire) => {
+describe.each(['json', 'msgpack', 'cbor'] as const)('spec test vectors over %s, end to end', (wire) => {
   it('the fixture decodes to its expected attributes (independent decoders)', () => {
     for (const { frame, encoded } of cases(wire)) {
-      const decoded = decodeFrame(wire === 'json' ? encoded : new Uint8Array(Buffer.from(encoded, 'hex')))
+      const decoded = decodeFrame(wire === 'json' ? encoded : new Uint8Array(Buffer.from(encoded, 'hex')), wire)
       expect(attributesOf(decoded), frame.name).toEqual(wanted(frame))
     }
   })

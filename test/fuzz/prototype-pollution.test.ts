@@ -1,17 +1,19 @@
 /**
  * Nothing a router sends can pollute a prototype or make the client evaluate code: hostile keys
- * (__proto__, constructor, prototype, toString…) at every depth, decoded by both serializers and
+ * (__proto__, constructor, prototype, toString…) at every depth, decoded by every serializer and
  * handed through a session to handlers; forged "inherited" options the client must not read; and
  * code-looking strings, with eval and Function watched.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { encode as msgpackEncode } from '@msgpack/msgpack'
+import { encode as cborEncode } from 'cborg'
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { wampcra } from '../../src/auth/index.js'
 import { createClient } from '../../src/client/connect.js'
 import { type Event, type Invocation, ProtocolViolationError } from '../../src/client/index.js'
+import { cborSerializer } from '../../src/serializers/cbor.js'
 import { jsonSerializer } from '../../src/serializers/json.js'
 import { msgpackSerializer } from '../../src/serializers/msgpack.js'
 import {
@@ -141,13 +143,33 @@ describe('decoding hostile dictionaries', () => {
   )
 })
 
+describe('decoding hostile CBOR maps', () => {
+  it(
+    'CBOR: __proto__, constructor, … stay own data keys at every depth',
+    () => {
+      fc.assert(
+        fc.property(hostile, (doc) => {
+          count('cbor documents')
+          const decoded = cborSerializer.decode(cborEncode([36, 1, 1, doc, [doc], doc])) as unknown[]
+          expectPlain(decoded)
+          // cborg writes map keys sorted: the same keys and values, in another order.
+          expect(decoded).toEqual([36, 1, 1, doc, [doc], doc])
+          expectNoPollution()
+        }),
+        fuzzParams(2000, 60_000, 33),
+      )
+    },
+    scaled(30_000, 900_000),
+  )
+})
+
 describe('hostile payloads through a session', () => {
   it(
-    'EVENT, INVOCATION, RESULT and ERROR payloads with hostile keys reach handlers as plain data; no prototype changes (both wires, both serializers)',
+    'EVENT, INVOCATION, RESULT and ERROR payloads with hostile keys reach handlers as plain data; no prototype changes (both wires, every serializer)',
     async () => {
       await fc.assert(
         fc.asyncProperty(
-          fc.constantFrom('json', 'msgpack', 'decoded'),
+          fc.constantFrom('json', 'msgpack', 'cbor', 'decoded'),
           hostile,
           fc.boolean(),
           async (via, doc, debug) => {
@@ -315,7 +337,7 @@ describe('no code is evaluated', () => {
         'constructor.constructor("globalThis.polluted = 1")()',
         '__proto__',
       ]
-      for (const via of ['json', 'msgpack'] as const) {
+      for (const via of ['json', 'msgpack', 'cbor'] as const) {
         for (const debug of [false, true]) {
           const { client, wire } = await fakeSocketWire(via, debug)
           const subscribing = client.subscribe('com.code.topic', () => {})
@@ -345,7 +367,7 @@ describe('no code is evaluated', () => {
     expectNoPollution()
   })
 
-  it('no source file of the library, nor the MsgPack decoder, contains eval, new Function or a string timer', () => {
+  it('no source file of the library, nor the MsgPack and CBOR packages, contains eval, new Function or a string timer', () => {
     const root = join(import.meta.dirname, '../..')
     const files: string[] = []
     const walk = (dir: string) => {
@@ -357,6 +379,8 @@ describe('no code is evaluated', () => {
     }
     walk(join(root, 'src'))
     walk(join(root, 'node_modules/@msgpack/msgpack/dist.esm'))
+    walk(join(root, 'node_modules/cborg/lib'))
+    expect(files.some((file) => file.endsWith('cborg/lib/decode.js'))).toBe(true)
     expect(files.length).toBeGreaterThan(50)
     const offenders = files.filter((file) =>
       /\beval\s*\(|new\s+Function\s*\(|\bFunction\s*\(\s*['"`]|set(Timeout|Interval)\s*\(\s*['"`]/.test(

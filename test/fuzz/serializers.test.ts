@@ -1,10 +1,11 @@
 /**
- * Both serializers round-trip arbitrary payloads: Unicode (every code point), binary, nesting,
+ * Every serializer (JSON, MsgPack, CBOR) round-trips arbitrary payloads: Unicode (every code point), binary, nesting,
  * integers up to ±2^53, doubles, keys such as __proto__ and constructor — inside real WAMP messages
  * whose IDs span [1, 2^53]. Seeded; SOAK=1 runs many more.
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { cborSerializer } from '../../src/serializers/cbor.js'
 import { jsonSerializer } from '../../src/serializers/json.js'
 import { msgpackSerializer } from '../../src/serializers/msgpack.js'
 import type { Serializer } from '../../src/serializers/serializer.js'
@@ -149,16 +150,46 @@ describe('round trips', () => {
     scaled(30_000, 900_000),
   )
 
+  it(
+    'CBOR: every message decodes to what was encoded (text and bytes distinct, 53-bit integers as numbers; __proto__ stays an own key)',
+    () => {
+      fc.assert(
+        fc.property(messages(key), (message) => {
+          count('cbor messages')
+          expect(differences(roundTrip(cborSerializer, message), message)).toEqual([])
+        }),
+        fuzzParams(3000, 100_000, 26),
+      )
+    },
+    scaled(30_000, 900_000),
+  )
+
+  it(
+    'the three agree: JSON → value → MsgPack → value → CBOR → value is the identity',
+    () => {
+      fc.assert(
+        fc.property(messages(safeKeys), (message) => {
+          count('json↔msgpack↔cbor messages')
+          const viaJson = roundTrip(jsonSerializer, message) as unknown[]
+          const viaMsgpack = roundTrip(msgpackSerializer, viaJson) as unknown[]
+          expect(differences(roundTrip(cborSerializer, viaMsgpack), message)).toEqual([])
+        }),
+        fuzzParams(1000, 30_000, 27),
+      )
+    },
+    scaled(30_000, 900_000),
+  )
+
   it('integers at the bounds of WAMP IDs keep their exact value and stay numbers', () => {
     const bounds = [1, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, MAX - 1, MAX, -MAX, -(2 ** 31) - 1]
-    for (const serializer of [jsonSerializer, msgpackSerializer]) {
+    for (const serializer of [jsonSerializer, msgpackSerializer, cborSerializer]) {
       const back = roundTrip(serializer, [36, MAX, MAX, {}, bounds]) as unknown[]
       expect(differences(back, [36, MAX, MAX, {}, bounds])).toEqual([])
       for (const value of back[4] as unknown[]) expect(typeof value).toBe('number')
     }
   })
 
-  it('MsgPack refuses a dictionary key __proto__ when decoding (it would set a prototype); JSON keeps it as an own key', () => {
+  it('MsgPack refuses a dictionary key __proto__ when decoding (it would set a prototype); JSON and CBOR keep it as an own key', () => {
     const hostile = objectOf([['__proto__', { polluted: true }]])
     const fromMsgpack = () =>
       msgpackSerializer.decode((msgpackSerializer.encode([36, 1, 1, hostile]) as Uint8Array).slice())
@@ -168,6 +199,9 @@ describe('round trips', () => {
     expect(Object.getPrototypeOf(details)).toBe(Object.prototype)
     expect(Object.hasOwn(details, '__proto__')).toBe(true)
     expect((details as { polluted?: unknown }).polluted).toBeUndefined()
+    const fromCbor = cborSerializer.decode(cborSerializer.encode([36, 1, 1, hostile])) as unknown[]
+    expect(differences(fromCbor[3], hostile)).toEqual([])
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined()
   })
 })
 
@@ -178,7 +212,7 @@ function wellFormed(s: string): string {
 
 describe('what the wire formats cannot carry', () => {
   it(
-    'lone surrogates: JSON carries them exactly; MsgPack (UTF-8) keeps them or writes U+FFFD, never anything else',
+    'lone surrogates: JSON carries them exactly; MsgPack and CBOR (UTF-8) keep them or write U+FFFD, never anything else',
     () => {
       // Not Unicode text, so not part of the round-trip property above; recorded here as the real behaviour.
       const surrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c))
@@ -190,6 +224,8 @@ describe('what the wire formats cannot carry', () => {
           const back = ((roundTrip(msgpackSerializer, [50, 1, {}, [s]]) as unknown[])[3] as string[])[0]!
           expect(back.length).toBe(s.length)
           expect(back === s || back === wellFormed(s)).toBe(true)
+          const viaCbor = ((roundTrip(cborSerializer, [50, 1, {}, [s]]) as unknown[])[3] as string[])[0]!
+          expect(viaCbor).toBe(back)
         }),
         fuzzParams(500, 20_000, 24),
       )
@@ -221,8 +257,8 @@ describe('what the wire formats cannot carry', () => {
         return o
       })(),
     ],
-  ])('%s is refused by both encoders with a SerializationError naming where it sits', (_name, bad) => {
-    for (const serializer of [jsonSerializer, msgpackSerializer]) {
+  ])('%s is refused by every encoder with a SerializationError naming where it sits', (_name, bad) => {
+    for (const serializer of [jsonSerializer, msgpackSerializer, cborSerializer]) {
       expect(() => serializer.encode([70, 1, {}, [1, { deep: [bad] }]])).toThrow(
         expect.objectContaining({
           name: 'SerializationError',

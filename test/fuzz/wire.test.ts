@@ -1,9 +1,10 @@
 /**
  * Fuzzing below the decoded-message level: random and malformed text and bytes go through the real
- * WebSocket transport and the real JSON / MsgPack serializers (on a fake socket) into a session.
+ * WebSocket transport and the real JSON / MsgPack / CBOR serializers (on a fake socket) into a session.
  * An undecodable frame is a protocol violation; a decodable one must be handled as the oracle says.
  */
 import { encode as msgpackEncode } from '@msgpack/msgpack'
+import { encode as cborgEncode } from 'cborg'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Serializer } from '../../src/serializers/index.js'
@@ -90,6 +91,36 @@ const msgpackData: fc.Arbitrary<string | Uint8Array> = fc.oneof(
   { weight: 1, arbitrary: frame.map((f) => JSON.stringify(f) ?? '') },
 )
 
+/**
+ * cborg itself writes the frames (the `cbor` package cannot write a key named `constructor`), copied
+ * into a plain Uint8Array: in Node it hands out a Buffer, whose slice() would be a view of its pool.
+ */
+const cborEncode = (value: unknown) => Uint8Array.from(cborgEncode(value))
+
+/** CBOR binary frames (and some text ones, which a CBOR session must refuse). */
+const cborData: fc.Arbitrary<string | Uint8Array> = fc.oneof(
+  { weight: 4, arbitrary: frame.map(cborEncode) },
+  { weight: 3, arbitrary: fc.tuple(frame, edit).map(([f, [at, how, unit]]) => mutate(cborEncode(f), at, how, unit)) },
+  { weight: 1, arbitrary: fc.uint8Array({ maxLength: 40 }) },
+  // Non-text map keys, tags, simple values, huge counts, deep nesting, indefinite lengths, 64-bit integers.
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      Uint8Array.of(0x84, 0x18, 0x24, 0x18, 0x64, 0x01, 0xa1, 0x01, 0xf6), // [36, 100, 1, {1: null}]
+      Uint8Array.of(0x84, 0x18, 0x24, 0x18, 0x64, 0x01, 0xc1, 0x01), // details = tag 1 (a Date)
+      Uint8Array.of(0x84, 0x18, 0x24, 0x18, 0x64, 0x01, 0xd8, 0x2a, 0xa0), // details = unknown tag 42
+      Uint8Array.of(0x84, 0x18, 0x24, 0x18, 0x64, 0x01, 0xf0), // details = simple value 16
+      Uint8Array.of(0x83, 0x11, 0x1b, 0x00, 0x20, 0, 0, 0, 0, 0, 0, 0x01), // PUBLISHED, request 2^53
+      Uint8Array.of(0x83, 0x11, 0x1b, 0x00, 0x20, 0, 0, 0, 0, 0, 1, 0x01), // PUBLISHED, request 2^53 + 1
+      Uint8Array.of(0x83, 0x11, 0xc2, 0x41, 0x05, 0x01), // PUBLISHED, request as bignum 5
+      Uint8Array.of(0x9b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff), // array of 2^64 - 1 items, none present
+      Uint8Array.of(0x9f, 0x11, 0x01, 0x01, 0xff), // [17, 1, 1] with an indefinite length
+      new Uint8Array(2000).fill(0x81), // 2000 levels of nesting, cut short
+    ),
+  },
+  { weight: 1, arbitrary: frame.map((f) => JSON.stringify(f) ?? '') },
+)
+
 /** What the frame decodes to, and the oracle's verdict; undecodable means protocol violation. */
 function judge(serializer: Serializer, data: string | Uint8Array): { message: unknown; expected: Expected } {
   try {
@@ -103,6 +134,7 @@ function judge(serializer: Serializer, data: string | Uint8Array): { message: un
 describe.each([
   ['json', jsonData, 11],
   ['msgpack', msgpackData, 12],
+  ['cbor', cborData, 13],
 ] as const)('%s frames through the WebSocket transport', (serialization, data, salt) => {
   it(
     'every frame ends as the oracle says (undecodable → ABORT protocol_violation)',

@@ -41,7 +41,17 @@ describe('the packed package', () => {
   it('holds the build, the licence, the README and package.json', () => {
     const installed = join(full, 'node_modules/react-wamp')
     expect(readdirSync(installed).sort()).toEqual(['LICENSE', 'README.md', 'dist', 'package.json'])
-    for (const file of ['index.js', 'client.js', 'router.js', 'rawsocket-browser.js', 'types/index.d.ts']) {
+    for (const file of [
+      'index.js',
+      'client.js',
+      'router.js',
+      'query.js',
+      'rawsocket-browser.js',
+      'types/index.d.ts',
+      'types/query/index.d.ts',
+      'devtools.js',
+      'types/devtools/index.d.ts',
+    ]) {
       expect(existsSync(join(installed, 'dist', file)), file).toBe(true)
     }
   })

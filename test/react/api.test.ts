@@ -44,6 +44,17 @@ function TypedHooksUsage() {
   // @ts-expect-error: mutate's args are typed too
   add.mutate({ args: ['3', 4] })
 
+  // useSuspenseCall: data is never undefined, args as declared.
+  const total = api.useSuspenseCall('com.example.add', { args: [1, 2] })
+  expectTypeOf(total.data.args).toEqualTypeOf<[number]>()
+  const picked = api.useSuspenseCall('com.example.add', { args: [1, 2], select: (r) => r.args[0] })
+  expectTypeOf(picked.data).toEqualTypeOf<number>()
+  // @ts-expect-error: declared args are required
+  api.useSuspenseCall('com.example.add')
+  // @ts-expect-error: args must be two numbers
+  api.useSuspenseCall('com.example.add', { args: [1, '2'] })
+  api.useSuspenseCall('com.example.ping')
+
   // initialValue narrows progress (and the chunk is typed by the map).
   const exported = api.useProgressCall('com.example.export', {
     reducer: (_last: number, chunk) => chunk.args[0],

@@ -56,6 +56,8 @@ const tsconfig = {
       'react-wamp/client': ['../../../src/core.ts'],
       'react-wamp/router': ['../../../src/router/index.ts'],
       'react-wamp/tabs': ['../../../src/tabs/index.ts'],
+      'react-wamp/query': ['../../../src/query/index.ts'],
+      'react-wamp/devtools': ['../../../src/devtools/index.ts'],
     },
   },
   // The sources' own declaration for use-sync-external-store's CommonJS entry, as the repository compiles them.

@@ -1,4 +1,5 @@
 import { encode as encodeMsgpack } from '@msgpack/msgpack'
+import cbor from 'cbor'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { type Client, connect, type Event } from '../../src/client/index.js'
@@ -28,10 +29,10 @@ async function serve() {
 
 /** A raw peer that sends exact frames and reads the router's answers with independent decoders. */
 async function rawPeer(url: string, wire: Wire) {
-  const socket = new WebSocket(url, [wire === 'json' ? 'wamp.2.json' : 'wamp.2.msgpack'])
+  const socket = new WebSocket(url, [`wamp.2.${wire}`])
   const received: unknown[][] = []
   socket.on('message', (data, binary) =>
-    received.push(decodeFrame(binary ? new Uint8Array(data as Buffer) : (data as Buffer).toString())),
+    received.push(decodeFrame(binary ? new Uint8Array(data as Buffer) : (data as Buffer).toString(), wire)),
   )
   await new Promise((resolve, reject) => {
     socket.once('open', resolve)
@@ -39,13 +40,10 @@ async function rawPeer(url: string, wire: Wire) {
   })
   const peer = {
     received,
-    /** Sends a vector's encoding as is: JSON text, or MsgPack bytes given as hex. */
-    sendFrame: (frame: string) => socket.send(wire === 'json' ? frame : fromHex(frame), { binary: wire === 'msgpack' }),
-    /** Sends a message encoded here (JSON with the binary rule, or @msgpack/msgpack). */
-    send: (message: unknown[]) =>
-      socket.send(wire === 'json' ? JSON.stringify(message, jsonBytes) : encodeMsgpack(message), {
-        binary: wire === 'msgpack',
-      }),
+    /** Sends a vector's encoding as is: JSON text, or MsgPack or CBOR bytes given as hex. */
+    sendFrame: (frame: string) => socket.send(wire === 'json' ? frame : fromHex(frame), { binary: wire !== 'json' }),
+    /** Sends a message encoded here (JSON with the binary rule, @msgpack/msgpack, or the `cbor` package). */
+    send: (message: unknown[]) => socket.send(encodeHere(wire, message), { binary: wire !== 'json' }),
     async next(type?: number, timeout = 1000): Promise<unknown[]> {
       const end = Date.now() + timeout
       for (;;) {
@@ -58,6 +56,11 @@ async function rawPeer(url: string, wire: Wire) {
     close: () => socket.terminate(),
   }
   return peer
+}
+
+function encodeHere(wire: Wire, message: unknown[]): string | Uint8Array {
+  if (wire === 'json') return JSON.stringify(message, jsonBytes)
+  return wire === 'cbor' ? new Uint8Array(cbor.encode(message)) : encodeMsgpack(message)
 }
 
 function jsonBytes(_key: string, value: unknown): unknown {
@@ -80,7 +83,7 @@ async function client(url: string, wire: Wire): Promise<Client> {
 const frames = (type: number) => testsuite.frames.filter((frame) => frame.type === type)
 const cases = (wire: Wire, type: number) =>
   frames(type).flatMap((frame) =>
-    (wire === 'json' ? frame.json : frame.msgpack).map((encoded, variant) => ({
+    frame[wire].map((encoded, variant) => ({
       label: `${frame.file}#${frame.sample} ${frame.name} (${wire} ${variant})`,
       frame,
       encoded,
@@ -98,7 +101,7 @@ interface Sent {
 }
 const expect$ = (frame: VectorFrame) => wanted(frame) as unknown as Sent
 
-describe.each(['json', 'msgpack'] as const)('spec vectors sent to our router over %s', (wire) => {
+describe.each(['json', 'msgpack', 'cbor'] as const)('spec vectors sent to our router over %s', (wire) => {
   it.each(cases(wire, 1))('$label: WELCOME', async ({ frame, encoded }) => {
     const peer = await rawPeer((await serve()).url, wire)
     peer.sendFrame(encoded)
@@ -200,7 +203,7 @@ describe.each(['json', 'msgpack'] as const)('spec vectors sent to our router ove
   })
 })
 
-describe.each(['json', 'msgpack'] as const)('spec validation samples sent to our router over %s', (wire) => {
+describe.each(['json', 'msgpack', 'cbor'] as const)('spec validation samples sent to our router over %s', (wire) => {
   const routed = testsuite.validation.filter((sample) => sample.message[0] !== 36)
   it.each(routed)('$file#$sample $name', async (sample) => {
     const peer = await joined((await serve()).url, wire)

@@ -1,4 +1,5 @@
 import { encode } from '@msgpack/msgpack'
+import cbor from 'cbor'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { connect, RPCError } from '../../src/client/index.js'
@@ -35,7 +36,7 @@ function rawSocket(url: string, protocols: string[]) {
 }
 
 describe('listenWebSocket', () => {
-  it('serves wamp.2.json (text frames) and wamp.2.msgpack (binary frames), which talk to each other', async () => {
+  it('serves wamp.2.json (text frames), wamp.2.msgpack and wamp.2.cbor (binary frames), which talk to each other', async () => {
     const { listener } = await serve()
     expect(listener.url).toBe(`ws://127.0.0.1:${listener.port}/ws`)
     const callee = await connect(listener.url, { realm: 'realm1', serialization: 'msgpack', logger: quietClient })
@@ -43,15 +44,18 @@ describe('listenWebSocket', () => {
     await callee.register('test.bytes', ({ args }) => ({ args: [(args[0] as Uint8Array).reverse()] }))
     const { args } = await caller.call('test.bytes', [Uint8Array.of(1, 2, 3)])
     expect([...(args[0] as Uint8Array)]).toEqual([3, 2, 1])
-    for (const [protocol, binary] of [
-      ['wamp.2.json', false],
-      ['wamp.2.msgpack', true],
+    const viaCbor = await connect(listener.url, { realm: 'realm1', serialization: 'cbor', logger: quietClient })
+    expect([...((await viaCbor.call('test.bytes', [Uint8Array.of(4, 5)])).args[0] as Uint8Array)]).toEqual([5, 4])
+    await viaCbor.close()
+    const hello = [1, 'realm1', { roles: allRoles }]
+    for (const [protocol, binary, frame] of [
+      ['wamp.2.json', false, JSON.stringify(hello)],
+      ['wamp.2.msgpack', true, encode(hello)],
+      ['wamp.2.cbor', true, new Uint8Array(cbor.encode(hello))],
     ] as const) {
       const raw = rawSocket(listener.url, [protocol])
       await raw.opened
-      raw.socket.send(
-        binary ? encode([1, 'realm1', { roles: allRoles }]) : JSON.stringify([1, 'realm1', { roles: allRoles }]),
-      )
+      raw.socket.send(frame)
       expect((await raw.frame(0))?.binary).toBe(binary)
       raw.socket.close()
     }
@@ -60,8 +64,8 @@ describe('listenWebSocket', () => {
   it('closes a connection that offers no WAMP subprotocol it speaks', async () => {
     const { listener } = await serve()
     // Offering only an unknown subprotocol: the handshake completes without one, which `ws` refuses itself.
-    const cbor = rawSocket(listener.url, ['wamp.2.cbor'])
-    await expect(cbor.opened).rejects.toThrow(/no subprotocol/)
+    const ubjson = rawSocket(listener.url, ['wamp.2.ubjson'])
+    await expect(ubjson.opened).rejects.toThrow(/no subprotocol/)
     // Offering none: the router closes with 1002.
     const none = rawSocket(listener.url, [])
     await none.opened
@@ -75,6 +79,8 @@ describe('listenWebSocket', () => {
       ['wamp.2.json', 'not json'],
       ['wamp.2.json', '{"a": 1}'],
       ['wamp.2.msgpack', Uint8Array.of(0xc1)],
+      ['wamp.2.cbor', Uint8Array.of(0x9b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff)],
+      ['wamp.2.cbor', new Uint8Array(2000).fill(0x81)],
     ] as const) {
       const raw = rawSocket(listener.url, [protocol])
       await raw.opened
@@ -83,7 +89,9 @@ describe('listenWebSocket', () => {
       const abort =
         protocol === 'wamp.2.json'
           ? JSON.parse(String(frame?.data))
-          : (await import('@msgpack/msgpack')).decode(frame!.data)
+          : protocol === 'wamp.2.cbor'
+            ? cbor.decodeFirstSync(frame!.data)
+            : (await import('@msgpack/msgpack')).decode(frame!.data)
       expect((abort as unknown[])[2]).toBe('wamp.error.protocol_violation')
       await raw.closed
     }

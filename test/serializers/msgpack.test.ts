@@ -25,7 +25,7 @@ describe('MsgPack serializer', () => {
     expect(await loadSerializer('msgpack')).toBe(msgpack)
     expect(await loadSerializer()).toBe(jsonSerializer)
     expect(await loadSerializer(msgpack)).toBe(msgpack)
-    await expect(loadSerializer('cbor' as 'json')).rejects.toThrow(TypeError)
+    await expect(loadSerializer('ubjson' as 'json')).rejects.toThrow(TypeError)
   })
 
   describe.each(vectors)('$name', (vector) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { MAX_NESTING, nestsTooDeep } from '../../src/protocol/nesting.js'
 import { validateClientMessage } from '../../src/router/validate.js'
+import { cborSerializer as cbor } from '../../src/serializers/cbor.js'
 import { jsonSerializer as json } from '../../src/serializers/json.js'
 import { msgpackSerializer as msgpack } from '../../src/serializers/msgpack.js'
 
@@ -17,6 +18,7 @@ const publishOf = (levels: number) => [16, 1, {}, 'a.b', [nested(levels - 2)]]
 describe.each([
   ['json', json],
   ['msgpack', msgpack],
+  ['cbor', cbor],
 ] as const)('%s nesting', (_name, serializer) => {
   it(`encodes and decodes ${MAX_NESTING} levels`, () => {
     const message = publishOf(MAX_NESTING)
@@ -43,6 +45,23 @@ describe('deeper than MAX_NESTING on the way in', () => {
       1,
     ])
     expect(() => msgpack.decode(frame)).toThrow(`nested deeper than ${MAX_NESTING} levels`)
+  })
+
+  it('CBOR refuses to decode it, before the decoder recurses', () => {
+    const frame = new Uint8Array([
+      0x85,
+      0x10,
+      0x01,
+      0xa0,
+      0x63,
+      0x61,
+      0x2e,
+      0x62,
+      ...new Uint8Array(MAX_NESTING).fill(0x81),
+      1,
+    ])
+    expect(() => cbor.decode(frame)).toThrow(`CBOR data: nested deeper than ${MAX_NESTING} levels`)
+    expect(() => cbor.decode(frame.subarray(0, frame.length - 2).with(-1, 1))).not.toThrow()
   })
 
   it('JSON decodes any depth; our router refuses such a message as a protocol violation', () => {

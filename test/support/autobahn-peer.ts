@@ -28,7 +28,11 @@ interface AutobahnModule {
   }
   Result: new (args?: unknown[], kwargs?: object) => { args: unknown[]; kwargs: Record<string, unknown> }
   Error: new (uri: string, args?: unknown[], kwargs?: object) => Error
-  serializer: { JSONSerializer: new () => unknown; MsgpackSerializer: new () => unknown }
+  serializer: {
+    JSONSerializer: new () => unknown
+    MsgpackSerializer: new () => unknown
+    CBORSerializer: new () => unknown
+  }
 }
 
 export const autobahn = createRequire(import.meta.url)('autobahn') as AutobahnModule
@@ -40,11 +44,16 @@ export type AutobahnUserError = (error: unknown, message: string) => void
 export function openAutobahn(
   url: string,
   realm: string,
-  serialization: 'json' | 'msgpack' = 'json',
+  serialization: 'json' | 'msgpack' | 'cbor' = 'json',
   onUserError?: AutobahnUserError,
 ): Promise<{ session: AutobahnSession; close(): void }> {
+  const serializers = autobahn.serializer
   const serializer =
-    serialization === 'msgpack' ? new autobahn.serializer.MsgpackSerializer() : new autobahn.serializer.JSONSerializer()
+    serialization === 'cbor'
+      ? new serializers.CBORSerializer()
+      : serialization === 'msgpack'
+        ? new serializers.MsgpackSerializer()
+        : new serializers.JSONSerializer()
   const connection = new autobahn.Connection({
     url,
     realm,

@@ -7,6 +7,7 @@
 import { act, cleanup, render } from '@testing-library/react'
 import { StrictMode } from 'react'
 import { afterEach, describe, expect, it } from 'vitest'
+import { WampDevtools } from '../../src/devtools/index.js'
 import { useCall, useRegister, useSubscription, useWampSession, WampProvider } from '../../src/react/index.js'
 import { until } from '../support/wait.js'
 import { createHarness, type Harness } from './harness.js'
@@ -57,5 +58,17 @@ describe('WampProvider shareAcrossTabs', () => {
     expect(text(a, 'a')).toContain('events=1 last=7')
     expect(text(b, 'b')).toContain('events=1 last=7')
     expect(harness.routerSubscribes()).toBe(1)
+  })
+
+  it('the devtools say the session is held elsewhere instead of inspecting a connection this tab does not have', async () => {
+    harness = createHarness()
+    const view = render(
+      <StrictMode>
+        <WampProvider realm="realm1" shareAcrossTabs={harness.sharing()}>
+          <WampDevtools initialIsOpen />
+        </WampProvider>
+      </StrictMode>,
+    )
+    expect(view.getByTestId('wamp-devtools-shared').textContent).toContain('shares a session')
   })
 })

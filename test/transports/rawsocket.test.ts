@@ -105,6 +105,15 @@ describe('RawSocket handshake', () => {
     expect(transport.serialization).toBe('msgpack')
   })
 
+  it('asks for cbor with serializer code 3', async () => {
+    router = await FakeRawSocketRouter.start((socket) =>
+      socket.once('data', () => socket.write(Buffer.from([0x7f, 0xf3, 0, 0]))),
+    )
+    transport = await openRawSocket(router.url, { serializer: await loadSerializer('cbor'), openTimeout: 2000 })
+    expect([...(await router.receivedAtLeast(4)).subarray(0, 4)]).toEqual([0x7f, 0xf3, 0, 0])
+    expect(transport.serialization).toBe('cbor')
+  })
+
   const refusals = [
     [1, 'the router does not support this serializer'],
     [2, 'the router does not accept the maximum message length'],

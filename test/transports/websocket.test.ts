@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket, { WebSocketServer } from 'ws'
 import { type Client, ConnectionLostError, connect, type WebSocketLike } from '../../src/client/index.js'
-import { jsonSerializer, loadSerializer } from '../../src/serializers/index.js'
+import { jsonSerializer, loadSerializer, type SerializationName } from '../../src/serializers/index.js'
 import type { Transport } from '../../src/transports/transport.js'
 import { openWebSocket } from '../../src/transports/websocket.js'
 import { WELCOME_DETAILS } from '../support/fake-router.js'
@@ -11,6 +11,12 @@ import { WELCOME_DETAILS } from '../support/fake-router.js'
  * A WebSocket server from `ws` that records each upgrade request and speaks just enough WAMP
  * (JSON or MsgPack): HELLO → WELCOME, GOODBYE → GOODBYE.
  */
+const SUBPROTOCOLS = new Map<string, SerializationName>([
+  ['wamp.2.json', 'json'],
+  ['wamp.2.msgpack', 'msgpack'],
+  ['wamp.2.cbor', 'cbor'],
+])
+
 async function startTinyRouter(options: { silentAfterWelcome?: boolean } = {}) {
   const upgrades: { headers: IncomingHttpHeaders; url: string | undefined; protocol: string }[] = []
   const sockets: WebSocket[] = []
@@ -19,12 +25,12 @@ async function startTinyRouter(options: { silentAfterWelcome?: boolean } = {}) {
   const server = new WebSocketServer({
     host: '127.0.0.1',
     port: 0,
-    handleProtocols: (protocols) => [...protocols].find((p) => p === 'wamp.2.json' || p === 'wamp.2.msgpack') ?? false,
+    handleProtocols: (protocols) => [...protocols].find((p) => SUBPROTOCOLS.has(p)) ?? false,
   })
   server.on('connection', (socket, request) => {
     sockets.push(socket)
     upgrades.push({ headers: request.headers, url: request.url, protocol: socket.protocol })
-    const serialization = socket.protocol === 'wamp.2.msgpack' ? 'msgpack' : 'json'
+    const serialization = SUBPROTOCOLS.get(socket.protocol) ?? 'json'
     socket.on('message', async (data, isBinary) => {
       const serializer = await loadSerializer(serialization)
       const message = serializer.decode(isBinary ? new Uint8Array(data as Buffer) : data.toString()) as unknown[]
@@ -98,7 +104,7 @@ afterEach(async () => {
 })
 
 describe('createWebSocket (the seed’s Dial)', () => {
-  it.each(['json', 'msgpack'] as const)(
+  it.each(['json', 'msgpack', 'cbor'] as const)(
     'builds the socket with custom headers; the router sees them and the session joins (%s)',
     async (serialization) => {
       router = await startTinyRouter()
@@ -201,7 +207,7 @@ describe('WebSocket transport in Node', () => {
 
 describe('WebSocket transport frames (Node, ws)', () => {
   /** A transport on the tiny router, with every message it reads (or the reasons it could not). */
-  async function openRecording(serialization: 'json' | 'msgpack') {
+  async function openRecording(serialization: SerializationName) {
     router = await startTinyRouter()
     const transport = await openWebSocket(router.url, {
       serializer: await loadSerializer(serialization),
@@ -238,7 +244,7 @@ describe('WebSocket transport frames (Node, ws)', () => {
     await expect.poll(() => router!.received.length).toBe(51)
   })
 
-  it.each(['json', 'msgpack'] as const)(
+  it.each(['json', 'msgpack', 'cbor'] as const)(
     'frames from the router reach the receiver decoded (%s), bytes as plain Uint8Arrays',
     async (serialization) => {
       const { transport, messages, errors } = await openRecording(serialization)

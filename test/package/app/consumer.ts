@@ -1,7 +1,8 @@
 // Type-checked under nodenext (an ES module: the app is "type": "module") and under bundler.
 import { createElement, type ReactElement } from 'react'
 import { useCall, WampProvider } from 'react-wamp'
-import { type Client, RPCError, ticket } from 'react-wamp/client'
+import { type Client, type ConnectionInspection, RPCError, ticket } from 'react-wamp/client'
+import { WampDevtools, type WampDevtoolsProps } from 'react-wamp/devtools'
 import { connectLocal, createRouter, type Router } from 'react-wamp/router'
 
 const router: Router = createRouter({ realms: { realm1: {} } })
@@ -16,4 +17,7 @@ export function Sum(): ReactElement {
   return createElement('p', null, String(value))
 }
 export const app: ReactElement = createElement(WampProvider, { url: 'ws://127.0.0.1:9/ws', realm: 'realm1' })
+const devtoolsProps: WampDevtoolsProps = { initialIsOpen: true, position: 'inline' }
+export const devtools: ReactElement = createElement(WampDevtools, devtoolsProps)
+export type Inspection = ConnectionInspection
 export { isRpcError, sum }

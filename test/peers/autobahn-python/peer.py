@@ -18,7 +18,7 @@ import time
 from autobahn.asyncio.wamp import ApplicationRunner, ApplicationSession
 from autobahn.wamp import message
 from autobahn.wamp.exception import ApplicationError
-from autobahn.wamp.serializer import JsonSerializer, MsgPackSerializer
+from autobahn.wamp.serializer import CBORSerializer, JsonSerializer, MsgPackSerializer
 from autobahn.wamp.types import CallOptions, CallResult, PublishOptions, RegisterOptions
 
 
@@ -140,9 +140,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
     parser.add_argument("--realm", default="realm1")
-    parser.add_argument("--serialization", choices=["json", "msgpack"], default="json")
+    parser.add_argument("--serialization", choices=["json", "msgpack", "cbor"], default="json")
     options = parser.parse_args()
-    serializer = JsonSerializer() if options.serialization == "json" else MsgPackSerializer()
+    serializer = {"json": JsonSerializer, "msgpack": MsgPackSerializer, "cbor": CBORSerializer}[options.serialization]()
     ApplicationRunner(options.url, options.realm, serializers=[serializer]).run(Peer)
 
 

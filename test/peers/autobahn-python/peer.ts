@@ -12,7 +12,7 @@ const script = join(dirname(fileURLToPath(import.meta.url)), 'peer.py')
 
 export const AutobahnPythonPeer = {
   /** Starts the peer and waits until it has joined `realm` on `url`. */
-  async join(url: string, serialization: 'json' | 'msgpack', realm = 'realm1'): Promise<AutobahnPythonPeer> {
+  async join(url: string, serialization: 'json' | 'msgpack' | 'cbor', realm = 'realm1'): Promise<AutobahnPythonPeer> {
     // Autobahn|Python is installed beside Crossbar.io, in the same venv.
     const python = join(dirname(await ensureCrossbar()), 'python')
     return LinePeer.start('Autobahn|Python peer', python, [

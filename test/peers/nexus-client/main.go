@@ -237,7 +237,7 @@ func handle(c *client.Client, cmd command) {
 func main() {
 	url := flag.String("url", "", "router URL (ws://, tcp://)")
 	realm := flag.String("realm", "realm1", "realm")
-	serialization := flag.String("serialization", "json", "json or msgpack")
+	serialization := flag.String("serialization", "json", "json, msgpack or cbor")
 	responseTimeout := flag.Duration("response-timeout", time.Second, "the client's ResponseTimeout")
 	flag.Parse()
 	log.SetOutput(os.Stderr)
@@ -248,6 +248,8 @@ func main() {
 		cfg.Serialization = serialize.JSON
 	case "msgpack":
 		cfg.Serialization = serialize.MSGPACK
+	case "cbor":
+		cfg.Serialization = serialize.CBOR
 	default:
 		log.Fatalf("unknown serialization %q", *serialization)
 	}

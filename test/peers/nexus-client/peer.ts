@@ -8,7 +8,7 @@ export type NexusPeer = LinePeer
 
 export const NexusPeer = {
   /** Starts the peer and waits until it has joined `realm` on `url`. */
-  async join(url: string, serialization: 'json' | 'msgpack', realm = 'realm1'): Promise<NexusPeer> {
+  async join(url: string, serialization: 'json' | 'msgpack' | 'cbor', realm = 'realm1'): Promise<NexusPeer> {
     const binary = await ensureNexusPeer()
     return LinePeer.start('nexus peer', binary, ['-url', url, '-realm', realm, '-serialization', serialization])
   },
