@@ -9,7 +9,7 @@ import type { Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
 import { type Client, connect } from '../../src/client/index.js'
 import { countSubscribers, lookupSubscription, sessionCount } from '../../src/meta/index.js'
 import { RPCError } from '../../src/protocol/errors.js'
@@ -17,6 +17,7 @@ import { selectedRouters, startRouter } from '../routers/start.js'
 import type { RunningRouter } from '../routers/types.js'
 import { until } from '../support/wait.js'
 import { launchChromium } from './chromium.js'
+import { storyUrl } from './pages.js'
 import { buildTabsPage, serveDir } from './tabs-site.js'
 
 const TOPIC = 'tabs.browser.tick'
@@ -249,5 +250,37 @@ describe('leader election', () => {
     await (b as Page).getByTestId('registration').filter({ hasText: 'active' }).waitFor()
     expect(await callWho()).toBe('b')
     expect(takeover).toBeLessThan(10_000)
+  })
+})
+
+describe('the "Shared across tabs" story (two providers in one page on one hub)', () => {
+  it('shows one session in both tabs, each publish once in each, and the callee handed over when tab A closes', async () => {
+    const page = await browser.newPage()
+    pages.add(page)
+    page.on('pageerror', (error) => problems.push(`story: ${error.message}`))
+    await page.goto(storyUrl(inject('storybookUrl'), 'examples-shared-across-tabs--one-session-for-two-tabs'))
+    const bars = page.getByTestId('session')
+    await page.waitForFunction(() => {
+      const bars = [...document.querySelectorAll('[data-testid="session"]')]
+      return bars.length === 2 && bars.every((e) => e.textContent?.startsWith('open ·'))
+    })
+    const [a, b] = await bars.allTextContents()
+    expect(a?.split(' · ')[1]).toMatch(/^session \d+$/)
+    expect(a?.split(' · ')[1]).toBe(b?.split(' · ')[1])
+    await page.getByRole('button', { name: 'Publish from tab A' }).click()
+    await page.getByTestId('events-tab A').filter({ hasText: '1 event, last from tab A' }).waitFor()
+    await page.getByTestId('events-tab B').filter({ hasText: '1 event, last from tab A' }).waitFor()
+    await page
+      .getByRole('button', { name: /Call .*greet/ })
+      .nth(1)
+      .click()
+    await page.getByTestId('answer-tab B').filter({ hasText: 'tab A answers tab B' }).waitFor()
+    await page.getByRole('button', { name: 'Close tab A' }).click()
+    await page
+      .getByRole('button', { name: /Call .*greet/ })
+      .first()
+      .click()
+    await page.getByTestId('answer-tab B').filter({ hasText: 'tab B answers tab B' }).waitFor({ timeout: 10_000 })
+    expect(await page.getByTestId('events-tab B').textContent()).toBe('1 event, last from tab A')
   })
 })
