@@ -198,10 +198,20 @@ class Call implements Command {
     const live = real.tabs[this.index % Math.max(1, real.tabs.length)]
     if (!live) return
     const controller = new AbortController()
+    const invocationsBefore = hubOf(real)?.stats.invocations ?? 0
+    let settled = false
     const call = live.tab.call(this.procedure, [], {}, { signal: controller.signal }).catch(() => undefined)
     live.calls.add(call)
     live.controllers.push(controller)
-    void call.finally(() => live.calls.delete(call))
+    void call.finally(() => {
+      settled = true
+      live.calls.delete(call)
+    })
+    // The call reached its callee (our callees hang until cancelled) or was answered (no callee).
+    await until(
+      'the call ran or was answered',
+      () => settled || (hubOf(real)?.stats.invocations ?? 0) > invocationsBefore,
+    )
     await settle(real)
   }
   toString = () => `call(${this.index}, ${this.procedure})`
@@ -276,4 +286,46 @@ describe('the hub under tabs that come and go (model-based)', () => {
       { numRuns: 60, seed, timeout: 20_000, endOnFailure: true },
     )
   }, 120_000)
+
+  // Sequences random runs reach rarely (a callee tab, a caller tab, then the caller's crash), run through the same model.
+  it.each([
+    [
+      'a caller tab crashes during its call',
+      () => [
+        new OpenTab(),
+        new OpenTab(),
+        new Register(0, 'model.tabs.p'),
+        new Call(1, 'model.tabs.p'),
+        new LeaveTab(1, true),
+      ],
+    ],
+    [
+      'a callee tab crashes during a call',
+      () => [
+        new OpenTab(),
+        new OpenTab(),
+        new Register(0, 'model.tabs.p'),
+        new Call(1, 'model.tabs.p'),
+        new LeaveTab(0, true),
+        new CancelCalls(),
+      ],
+    ],
+    [
+      'a second callee waits, then takes over',
+      () => [
+        new OpenTab(),
+        new OpenTab(),
+        new Register(0, 'model.tabs.p'),
+        new Register(1, 'model.tabs.p'),
+        new LeaveTab(0, false),
+        new Call(1, 'model.tabs.p'),
+        new CancelCalls(),
+      ],
+    ],
+  ] as const)('%s', async (_name, scenario) => {
+    harness = createHarness()
+    const real: Real = { harness, tabs: [], duplicates: [], published: new Map() }
+    await fc.asyncModelRun(() => ({ model: {}, real }), scenario())
+    for (const live of real.tabs) for (const controller of live.controllers) controller.abort()
+  })
 })
