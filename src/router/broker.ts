@@ -15,23 +15,29 @@ import {
 import { isValidUri, type MatchPolicy } from '../protocol/uri.js'
 import { jsonSerializer } from '../serializers/json.js'
 import { matchPolicy, PatternTable } from './matching.js'
+import type { EntryLifecycle } from './pattern-meta.js'
 import { DISCLOSE_DISALLOWED, errorReply, isReserved, type Peer } from './peer.js'
 import { type PublishFilter, publishFilter } from './publish-filter.js'
 
 /** One router subscription: every session subscribed to the same topic with the same policy shares it. */
-interface Subscription {
+export interface Subscription {
   id: number
   topic: string
   match: MatchPolicy
   subscribers: Set<Peer>
+  /** When it was created (ISO 8601), for the meta API. */
+  created: string
 }
 
 const everyone: PublishFilter = () => true
 
 /** The broker of one realm: SUBSCRIBE, UNSUBSCRIBE, PUBLISH → EVENT. */
 export class Broker {
-  private readonly table = new PatternTable<Subscription>()
-  private readonly byId = new Map<number, Subscription>()
+  /** The subscriptions by pattern and by ID (read by the subscription meta API). */
+  readonly table = new PatternTable<Subscription>()
+  readonly byId = new Map<number, Subscription>()
+  /** Told of every subscription's life (the subscription meta API's events). */
+  lifecycle: EntryLifecycle<Subscription> | undefined
 
   constructor(
     /** Router-scoped subscription IDs. */
@@ -59,13 +65,17 @@ export class Broker {
       return
     }
     let subscription = this.table.get(match, topic)
+    const created = !subscription
     if (!subscription) {
-      subscription = { id: this.ids.next(), topic, match, subscribers: new Set() }
+      subscription = { id: this.ids.next(), topic, match, subscribers: new Set(), created: new Date().toISOString() }
       this.table.set(match, topic, subscription)
       this.byId.set(subscription.id, subscription)
     }
+    const joined = !subscription.subscribers.has(peer)
     subscription.subscribers.add(peer)
     peer.send([MessageType.SUBSCRIBED, request, subscription.id])
+    if (created) this.lifecycle?.created(peer, subscription)
+    if (joined) this.lifecycle?.joined(peer, subscription)
   }
 
   unsubscribe(peer: Peer, [, request, id]: UnsubscribeMessage): void {
@@ -182,8 +192,10 @@ export class Broker {
 
   private remove(subscription: Subscription, peer: Peer): void {
     subscription.subscribers.delete(peer)
+    this.lifecycle?.left(peer, subscription)
     if (subscription.subscribers.size > 0) return
     this.byId.delete(subscription.id)
     this.table.delete(subscription.match, subscription.topic)
+    this.lifecycle?.deleted(peer, subscription)
   }
 }

@@ -34,7 +34,8 @@ const cancelModes: readonly unknown[] = ['kill', 'killnowait', 'skip']
 
 /** The dealer of one realm: REGISTER, CALL → INVOCATION → YIELD/ERROR → RESULT/ERROR, CANCEL, timeouts. */
 export class Dealer {
-  private readonly registrations: Registrations
+  /** The registrations (read and observed by the registration meta API). */
+  readonly registrations: Registrations
   private readonly builtins = new Map<string, BuiltinProcedure>()
   private readonly calls = new CallTable()
 
@@ -72,8 +73,13 @@ export class Dealer {
     }
     const callee: Callee = { peer, discloseCaller, forwardTimeout: options.forward_timeout === true }
     const registration = this.registrations.add(procedure, match, invoke, callee)
-    if (registration) peer.send([MessageType.REGISTERED, request, registration.id])
-    else refuse(ErrorUri.procedureAlreadyExists, `${procedure} is already registered`)
+    if (!registration) {
+      refuse(ErrorUri.procedureAlreadyExists, `${procedure} is already registered`)
+      return
+    }
+    peer.send([MessageType.REGISTERED, request, registration.id])
+    if (registration.callees.length === 1) this.registrations.lifecycle?.created(peer, registration)
+    this.registrations.lifecycle?.joined(peer, registration)
   }
 
   unregister(peer: Peer, [, request, id]: UnregisterMessage): void {

@@ -11,6 +11,7 @@ export function routerRoles(): Dict {
         subscriber_blackwhite_listing: true,
         subscription_revocation: true,
         session_meta_api: true,
+        subscription_meta_api: true,
       },
     },
     dealer: {
@@ -24,6 +25,7 @@ export function routerRoles(): Dict {
         shared_registration: true,
         registration_revocation: true,
         session_meta_api: true,
+        registration_meta_api: true,
       },
     },
   }

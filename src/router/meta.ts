@@ -2,9 +2,11 @@ import { CloseReason, ErrorUri } from '../protocol/error-uris.js'
 import { RPCError } from '../protocol/errors.js'
 import type { Args, Kwargs } from '../protocol/messages.js'
 import { isValidUri } from '../protocol/uri.js'
-import type { Broker } from './broker.js'
+import type { Broker, Subscription } from './broker.js'
 import type { Dealer } from './dealer.js'
+import { type MetaSource, patternMeta, REGISTRATION_META, SUBSCRIPTION_META } from './pattern-meta.js'
 import type { Peer } from './peer.js'
+import type { Registration, Registrations } from './registrations.js'
 
 const NO_SUCH_SESSION = 'wamp.error.no_such_session'
 
@@ -13,7 +15,8 @@ const NO_SUCH_SESSION = 'wamp.error.no_such_session'
  * procedures `wamp.session.count`, `list`, `get`, `kill`, `kill_by_authid`, `kill_by_authrole`
  * and `kill_all`; and, as Crossbar.io has them, `wamp.subscription.remove_subscriber` and
  * `wamp.registration.remove_callee` (args: the subscription or registration ID, the session ID;
- * kwargs: `reason`), which revoke one session's subscription or registration.
+ * kwargs: `reason`), which revoke one session's subscription or registration. With them the
+ * subscription and registration meta APIs (pattern-meta.ts).
  */
 export class SessionMeta {
   constructor(
@@ -31,6 +34,15 @@ export class SessionMeta {
       if (!dealer.revoke(target, args[0] as number, reasonOf(kwargs))) throw noSuch('registration', args[0])
       return undefined
     })
+    const provide = dealer.provide.bind(dealer)
+    const publish = (topic: string, args: Args) => broker.publishEvent(topic, args)
+    broker.lifecycle = patternMeta(SUBSCRIPTION_META, subscriptionSource(broker), provide, publish)
+    dealer.registrations.lifecycle = patternMeta(
+      REGISTRATION_META,
+      registrationSource(dealer.registrations),
+      provide,
+      publish,
+    )
     dealer.provide('wamp.session.count', (_caller, args) => ({ args: [this.filtered(args).length] }))
     dealer.provide('wamp.session.list', (_caller, args) => ({ args: [this.filtered(args).map((peer) => peer.id)] }))
     dealer.provide('wamp.session.get', (_caller, args) => ({ args: [this.find(args[0]).details] }))
@@ -125,4 +137,22 @@ function reasonOf(kwargs: Kwargs | undefined): string | undefined {
 function noSuch(what: 'subscription' | 'registration', id: unknown): RPCError {
   const uri = what === 'subscription' ? ErrorUri.noSuchSubscription : ErrorUri.noSuchRegistration
   return new RPCError(uri, [`no ${what} ${String(id)} of that session`])
+}
+
+function subscriptionSource(broker: Broker): MetaSource<Subscription> {
+  return {
+    table: broker.table,
+    byId: broker.byId,
+    members: (subscription) => [...subscription.subscribers].map((peer) => peer.id),
+    describe: ({ id, created, topic, match }) => ({ id, created, uri: topic, match }),
+  }
+}
+
+function registrationSource(registrations: Registrations): MetaSource<Registration> {
+  return {
+    table: registrations.table,
+    byId: registrations.byId,
+    members: (registration) => registration.callees.map((callee) => callee.peer.id),
+    describe: ({ id, created, procedure, match, invoke }) => ({ id, created, uri: procedure, match, invoke }),
+  }
 }

@@ -1,6 +1,7 @@
 import type { RequestIds } from '../protocol/ids.js'
 import type { MatchPolicy } from '../protocol/uri.js'
 import { PatternTable } from './matching.js'
+import type { EntryLifecycle } from './pattern-meta.js'
 import type { Peer } from './peer.js'
 
 /** How a shared registration picks the callee of a call. */
@@ -31,12 +32,17 @@ export interface Registration {
   callees: Callee[]
   /** Round-robin cursor. */
   next: number
+  /** When it was created (ISO 8601), for the meta API. */
+  created: string
 }
 
 /** The registrations of one realm. */
 export class Registrations {
-  private readonly table = new PatternTable<Registration>()
-  private readonly byId = new Map<number, Registration>()
+  /** The registrations by pattern and by ID (read by the registration meta API). */
+  readonly table = new PatternTable<Registration>()
+  readonly byId = new Map<number, Registration>()
+  /** Told of every registration's life (the registration meta API's events). */
+  lifecycle: EntryLifecycle<Registration> | undefined
 
   constructor(private readonly ids: RequestIds) {}
 
@@ -53,7 +59,15 @@ export class Registrations {
       existing.callees.push(callee)
       return existing
     }
-    const registration: Registration = { id: this.ids.next(), procedure, match, invoke, callees: [callee], next: 0 }
+    const registration: Registration = {
+      id: this.ids.next(),
+      procedure,
+      match,
+      invoke,
+      callees: [callee],
+      next: 0,
+      created: new Date().toISOString(),
+    }
     this.table.set(match, procedure, registration)
     this.byId.set(registration.id, registration)
     return registration
@@ -67,9 +81,11 @@ export class Registrations {
     if (index < 0) return false
     registration.callees.splice(index, 1)
     if (index < registration.next) registration.next -= 1
+    this.lifecycle?.left(peer, registration)
     if (registration.callees.length === 0) {
       this.byId.delete(id)
       this.table.delete(registration.match, registration.procedure)
+      this.lifecycle?.deleted(peer, registration)
     }
     return true
   }
