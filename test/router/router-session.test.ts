@@ -20,6 +20,7 @@ describe('joining', () => {
           subscriber_blackwhite_listing: true,
           subscription_revocation: true,
           session_meta_api: true,
+          subscription_meta_api: true,
         },
       },
       dealer: {
@@ -33,6 +34,7 @@ describe('joining', () => {
           shared_registration: true,
           registration_revocation: true,
           session_meta_api: true,
+          registration_meta_api: true,
         },
       },
     })
