@@ -115,3 +115,55 @@ describe('InvocationsInFlight', () => {
     expect(running.size).toBe(0)
   })
 })
+
+/** An array that counts the reads of its items: how much of a payload the devtools walk. */
+function countingArray(length: number): { array: unknown[]; reads: () => number } {
+  let reads = 0
+  const target = Array.from({ length }, (_, i) => i % 1000)
+  const array = new Proxy(target, {
+    get(object, property, receiver) {
+      if (typeof property === 'string' && /^\d+$/.test(property)) reads += 1
+      return Reflect.get(object, property, receiver)
+    },
+  })
+  return { array, reads: () => reads }
+}
+
+describe('MessageLog: hostile payloads cost what is kept, not what was sent', () => {
+  it('logs a message with a huge array without walking it all; its size is estimated near the JSON size', () => {
+    const items = 200_000
+    const { array, reads } = countingArray(items)
+    const entry = new MessageLog(4).push('in', [36, 1, 2, {}, array])
+    expect(reads()).toBeLessThan(20_000)
+    const exact = JSON.stringify([36, 1, 2, {}, Array.from({ length: items }, (_, i) => i % 1000)]).length
+    expect(entry.size).toBeGreaterThan(exact * 0.9)
+    expect(entry.size).toBeLessThan(exact * 1.1)
+    expect(((entry.message as unknown[])[4] as unknown[]).at(-1)).toBe(`… ${items - 20} more`)
+  })
+
+  it('keeps a short summary whatever the URI and IDs are (a message is summarized before it is validated)', () => {
+    const log = new MessageLog(4)
+    const uri = `com.${'x'.repeat(1_000_000)}`
+    expect(log.push('out', [48, 1, {}, uri, []]).summary.length).toBeLessThan(300)
+    const hugeId = Array.from({ length: 100_000 }, () => 'id')
+    expect(log.push('in', [36, hugeId, 2, {}, []]).summary.length).toBeLessThan(300)
+    expect(log.push('in', [8, hugeId, hugeId, {}, uri]).summary.length).toBeLessThan(300)
+    expect(log.push('in', [2, 2n ** 4000n, {}]).summary.length).toBeLessThan(300)
+  })
+
+  it('sizes a string by its JSON text (escapes and UTF-8 bytes), exactly below the cut and about above it', () => {
+    const exact = (message: unknown) => new TextEncoder().encode(JSON.stringify(message)).length
+    for (const text of ['plain', 'quote " and \\ slash', 'line\nbreak\u0001', 'é€😀', '']) {
+      const message = [16, 1, {}, 'com.example.t', [text], { k: text, n: null, b: true, f: 1.5 }]
+      expect(messageSizeOf(message)).toBe(exact(message))
+    }
+    const long = [16, 1, {}, 'com.example.t', ['€'.repeat(1_000_000)]]
+    const size = messageSizeOf(long)
+    expect(size).toBeGreaterThan(exact(long) * 0.95)
+    expect(size).toBeLessThan(exact(long) * 1.05)
+  })
+})
+
+function messageSizeOf(message: unknown): number {
+  return new MessageLog(1).push('out', message).size
+}
