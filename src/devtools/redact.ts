@@ -59,7 +59,7 @@ export function preview(value: unknown, limits: PreviewLimits = defaultPreviewLi
         ? `${value.slice(0, limits.maxString)}… (${value.length} characters)`
         : value
     case 'bigint':
-      return `${value}n`
+      return bigintPreview(value, limits)
     case 'number':
     case 'boolean':
     case 'undefined':
@@ -84,6 +84,13 @@ export function preview(value: unknown, limits: PreviewLimits = defaultPreviewLi
   for (const key of keys.slice(0, limits.maxItems)) kept[key] = preview(value[key], limits, depth + 1)
   if (keys.length > limits.maxItems) kept['…'] = `${keys.length - limits.maxItems} more keys`
   return kept
+}
+
+/** A bigint's digits, or (printing a huge one in decimal is slow) about how many it has. */
+function bigintPreview(value: bigint, limits: PreviewLimits): string {
+  // Hex digits cost linear time; each is about 1.2 decimal digits.
+  const digits = Math.ceil((value < 0n ? -value : value).toString(16).length * Math.log10(16))
+  return digits <= limits.maxString ? `${value}n` : `<bigint of about ${digits} digits>`
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -98,6 +98,14 @@ describe('payload previews', () => {
     expect(preview(new Map(), limits)).toBe('<Map>')
   })
 
+  it('a huge bigint (a JSON digit run beyond 64 bits) is shown by its size, not printed in full', () => {
+    const huge = 7n ** 200_000n
+    const shown = preview([huge, -huge], defaultPreviewLimits) as string[]
+    expect(shown[0]).toBe('<bigint of about 169020 digits>')
+    expect(shown[1]).toBe(shown[0])
+    expect(preview(-(12n ** 30n), defaultPreviewLimits)).toBe(`${-(12n ** 30n)}n`)
+  })
+
   it('property: any value previews to JSON of bounded size, and the input is left as it was', () => {
     const limits = { maxString: 20, maxItems: 4, maxDepth: 3 }
     fc.assert(
