@@ -71,6 +71,8 @@ function isProgress(details: unknown): boolean {
 const SIZE_VALUES = 4_096
 /** Characters of strings measured one by one; a longer string's rest is extrapolated. */
 const SIZE_CHARACTERS = 65_536
+/** Nesting levels measured; a deeper array or object counts as if each of its items were `null`. */
+const SIZE_DEPTH = 64
 
 interface SizeBudget {
   values: number
@@ -84,10 +86,10 @@ interface SizeBudget {
  * payload costs no more than a small one.
  */
 export function messageSize(message: unknown): number {
-  return jsonSize(message, { values: SIZE_VALUES, characters: SIZE_CHARACTERS })
+  return jsonSize(message, { values: SIZE_VALUES, characters: SIZE_CHARACTERS }, 0)
 }
 
-function jsonSize(value: unknown, budget: SizeBudget): number {
+function jsonSize(value: unknown, budget: SizeBudget, depth: number): number {
   budget.values -= 1
   switch (typeof value) {
     case 'string':
@@ -108,14 +110,16 @@ function jsonSize(value: unknown, budget: SizeBudget): number {
   // JSON carries bytes as a string of "\0" + base64 (WAMP's rule).
   if (value instanceof Uint8Array) return Math.ceil(value.length / 3) * 4 + 3
   if (value instanceof Date) return 26
-  if (Array.isArray(value)) return itemsSize(value.length, 2, budget, (i) => jsonSize(value[i], budget))
+  // Past the depth, no item is measured (a hostile nesting must not overflow the stack).
+  const items = depth < SIZE_DEPTH ? budget : { values: 0, characters: 0 }
+  if (Array.isArray(value)) return itemsSize(value.length, 2, items, (i) => jsonSize(value[i], budget, depth + 1))
   const record = value as Record<string, unknown>
   const keys = Object.keys(record)
-  return itemsSize(keys.length, 2, budget, (i) => {
+  return itemsSize(keys.length, 2, items, (i) => {
     const key = keys[i] as string
     const item = record[key]
     // JSON leaves such a key out, and the comma before it (-1).
-    return isJsonValue(item) ? stringSize(key, budget) + 1 + jsonSize(item, budget) : -1
+    return isJsonValue(item) ? stringSize(key, budget) + 1 + jsonSize(item, budget, depth + 1) : -1
   })
 }
 

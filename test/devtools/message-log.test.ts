@@ -141,6 +141,18 @@ describe('MessageLog: hostile payloads cost what is kept, not what was sent', ()
     expect(((entry.message as unknown[])[4] as unknown[]).at(-1)).toBe(`… ${items - 20} more`)
   })
 
+  it('logs a deeply nested payload (100,000 levels) without overflowing the stack', () => {
+    let array: unknown = 1
+    let object: unknown = 1
+    for (let i = 0; i < 100_000; i++) {
+      array = [array]
+      object = { a: object }
+    }
+    const log = new MessageLog(4)
+    expect(log.push('in', [36, 1, 2, {}, [array]]).size).toBeGreaterThan(100)
+    expect(log.push('in', [36, 1, 2, {}, [object]]).size).toBeGreaterThan(100)
+  })
+
   it('keeps a short summary whatever the URI and IDs are (a message is summarized before it is validated)', () => {
     const log = new MessageLog(4)
     const uri = `com.${'x'.repeat(1_000_000)}`
