@@ -39,6 +39,29 @@ export function redactMessage(message: unknown, limits: PreviewLimits = defaultP
   return preview(copy, limits, -1) // the message's own array does not count as a level
 }
 
+/**
+ * A router URL safe to show: its password, the values of its query and its fragment are
+ * `<redacted>` (a browser cannot set WebSocket headers, so apps often put a token there). A text
+ * that is not a URL is redacted whole.
+ */
+export function redactUrl(url: string): string {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return REDACTED
+  }
+  const { protocol, username, password, host, pathname, searchParams, search, hash } = parsed
+  const user = username || password ? `${username}${password ? `:${REDACTED}` : ''}@` : ''
+  const query = search ? `?${[...searchParams.keys()].map((key) => `${key}=${REDACTED}`).join('&')}` : ''
+  return `${protocol}//${user}${host}${pathname}${query}${hash ? `#${REDACTED}` : ''}`
+}
+
+/** A text (an error message) with every URL in it passed through `redactUrl`. */
+export function redactUrlsIn(text: string): string {
+  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()]+/gi, redactUrl)
+}
+
 /** Keeps the keys of a dictionary (which fields were sent) but none of its values. */
 function redactValues(value: unknown): unknown {
   if (value === undefined) return undefined

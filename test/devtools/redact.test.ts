@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest'
 import { cryptosign, ticket, wampcra } from '../../src/auth/index.js'
 import { type AuthMethod, connectLocal } from '../../src/client/index.js'
 import { MessageLog } from '../../src/devtools/message-log.js'
-import { defaultPreviewLimits, preview, REDACTED, redactMessage } from '../../src/devtools/redact.js'
+import {
+  defaultPreviewLimits,
+  preview,
+  REDACTED,
+  redactMessage,
+  redactUrl,
+  redactUrlsIn,
+} from '../../src/devtools/redact.js'
 import { createRouter } from '../../src/router/index.js'
 import { authenticate } from '../routers/local/authenticate.js'
 import { CREDENTIALS } from '../routers/types.js'
@@ -83,6 +90,18 @@ describe('redaction of the handshake in the devtools log (real handshakes on the
       7,
       { authid: 'ada', authextra: { scram_server_signature: REDACTED } },
     ])
+  })
+})
+
+describe('URLs', () => {
+  it('redactUrl keeps the scheme, user, host and path, hides the password, query values and fragment', () => {
+    expect(redactUrl('ws://127.0.0.1:8080/ws')).toBe('ws://127.0.0.1:8080/ws')
+    expect(redactUrl('unix:///run/router.sock')).toBe('unix:///run/router.sock')
+    expect(redactUrl('wss://u:p@h/ws?t=1&a=2#x')).toBe('wss://u:<redacted>@h/ws?t=<redacted>&a=<redacted>#<redacted>')
+    expect(redactUrl('not a url ?token=1')).toBe('<redacted>')
+    expect(redactUrlsIn('could not open wss://h/ws?t=secret within 5000 ms')).toBe(
+      'could not open wss://h/ws?t=<redacted> within 5000 ms',
+    )
   })
 })
 
