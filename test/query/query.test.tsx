@@ -177,6 +177,53 @@ describe('react-wamp/query', () => {
     expect(suite.wire().ofType(CALL)).toHaveLength(3)
   })
 
+  it('an event during the first fetch is not lost: the fetch starts again (update and invalidation)', async () => {
+    const peer = await suite.wire().peer()
+    let stored = [10]
+    let invocations = 0
+    let firstAnswer = gate()
+    await peer.register('t.list', async () => {
+      invocations += 1
+      const value = stored // read when the invocation starts
+      if (invocations === 1) await firstAnswer.promise
+      return { args: [value] }
+    })
+    function List({ fold }: { fold: boolean }) {
+      const connection = useConnection()
+      const options = callQueryOptions(connection, 't.list')
+      const query = useQuery(options)
+      useSubscriptionToQuery('t.added', {
+        queryKey: options.queryKey,
+        update: fold
+          ? (data: Result | undefined, event) =>
+              data && { ...data, args: [[...(data.args[0] as number[]), event.args[0] as number]] }
+          : undefined,
+      })
+      return <p data-testid="list">{(query.data?.args[0] as number[] | undefined)?.join(',') ?? query.status}</p>
+    }
+    for (const fold of [true, false]) {
+      invocations = 0
+      stored = [10]
+      firstAnswer = gate()
+      const view = await mount(<List fold={fold} />)
+      await until(
+        'the first CALL in flight, subscribed',
+        () => invocations === 1 && suite.wire().ofType(SUBSCRIBE).length === 1,
+      )
+      stored = [10, 11]
+      await peer.publish('t.added', [11], {}, { acknowledge: true })
+      await until('a CALL after the event', () => invocations === 2)
+      firstAnswer.open()
+      await until(`the data with the event (fold: ${fold})`, () => text(view, 'list') === '10,11')
+      await act(() => sleep(20))
+      expect(text(view, 'list')).toBe('10,11')
+      view.unmount()
+      queryClient.clear()
+      await act(() => sleep(20))
+      suite.wire().sent.length = 0
+    }
+  })
+
   it('a throwing update goes to onError and invalidates the query; the subscription stays', async () => {
     const peer = await suite.wire().peer()
     let version = 0
