@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { EventRates } from '../../src/devtools/event-rates.js'
+import { EventRates, MAX_COUNTED_SUBSCRIPTIONS } from '../../src/devtools/event-rates.js'
 import { InvocationsInFlight } from '../../src/devtools/invocations.js'
 import { filterMessages, MessageLog } from '../../src/devtools/message-log.js'
 
@@ -95,6 +95,20 @@ describe('EventRates', () => {
     for (let id = 0; id < 10_000; id++) rates.count(id, id * 10)
     expect(rates.size).toBeLessThanOrEqual(356)
     expect(rates.perSecond(9_999, 99_990)).toBe(1)
+  })
+})
+
+describe('EventRates under a flood of subscription IDs', () => {
+  it('counts at most MAX_COUNTED_SUBSCRIPTIONS IDs at once; the ones it knows keep their rate', () => {
+    const rates = new EventRates(1000)
+    rates.count(7, 0)
+    for (let id = 100_000; id < 200_000; id++) rates.count(id, 1)
+    rates.count(7, 2)
+    expect(rates.size).toBeLessThanOrEqual(MAX_COUNTED_SUBSCRIPTIONS)
+    expect(rates.perSecond(7, 500)).toBe(2)
+    // Once the flood is quiet it is forgotten, and new IDs are counted again.
+    rates.count(8, 5000)
+    expect(rates.perSecond(8, 5000)).toBe(1)
   })
 })
 
