@@ -107,8 +107,8 @@ function jsonSize(value: unknown, budget: SizeBudget, depth: number): number {
       return 4 // undefined, functions and symbols: `null` in an array
   }
   if (value === null) return 4
-  // JSON carries bytes as a string of "\0" + base64 (WAMP's rule).
-  if (value instanceof Uint8Array) return Math.ceil(value.length / 3) * 4 + 3
+  // JSON carries bytes as a string of "\0" + base64 (WAMP's rule); any typed array counts as its bytes.
+  if (ArrayBuffer.isView(value)) return Math.ceil(value.byteLength / 3) * 4 + 3
   if (value instanceof Date) return 26
   // Past the depth, no item is measured (a hostile nesting must not overflow the stack).
   const items = depth < SIZE_DEPTH ? budget : { values: 0, characters: 0 }

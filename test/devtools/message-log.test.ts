@@ -155,6 +155,14 @@ describe('MessageLog: hostile payloads cost what is kept, not what was sent', ()
     expect(((entry.message as unknown[])[4] as unknown[]).at(-1)).toBe(`… ${items - 20} more`)
   })
 
+  it('sizes a typed array by its bytes, without listing its elements', () => {
+    // 8 MB of bytes: about 10.7 MB as base64; listed as {"0":0.333…,…} it would be about 27 MB.
+    const floats = new Float64Array(1_000_000).fill(1 / 3)
+    const { size } = new MessageLog(1).push('out', [48, 1, {}, 'p', [floats]])
+    expect(size).toBeGreaterThan(10_600_000)
+    expect(size).toBeLessThan(10_700_000)
+  })
+
   it('logs a deeply nested payload (100,000 levels) without overflowing the stack', () => {
     let array: unknown = 1
     let object: unknown = 1
