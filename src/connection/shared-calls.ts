@@ -37,6 +37,11 @@ export interface CallLease {
   readonly promise: Promise<Result>
   /** Stops listening; the call is cancelled a macrotask after the last holder leaves. */
   release(): void
+  /**
+   * Whoever asks for the key from now on gets a new call; this one goes on for its holders. For
+   * a caller that starts again because the answer may be out of date (a TanStack refetch).
+   */
+  forget(): void
 }
 
 /**
@@ -103,6 +108,9 @@ export class SharedCalls {
     let released = false
     return {
       promise: held.promise,
+      forget: () => {
+        if (this.calls.get(key) === held) this.calls.delete(key)
+      },
       release: () => {
         if (released) return
         released = true

@@ -2,6 +2,7 @@ import type { ConnectionInspection } from '../connection/inspect.js'
 import { Badge } from './Badge.js'
 import { clockTime, duration } from './format.js'
 import type { Transition } from './recorder.js'
+import { redactUrl, redactUrlsIn } from './redact.js'
 
 /** The connection's state now and its recent changes. */
 export function ConnectionSection({
@@ -23,9 +24,9 @@ export function ConnectionSection({
         {state.sessionId !== undefined && <span>session {state.sessionId}</span>}
         {state.attempt > 0 && <span>attempt {state.attempt}</span>}
         {state.nextRetryAt !== undefined && <span>next try in {duration(state.nextRetryAt - now)}</span>}
-        {state.url && <code>{state.url}</code>}
+        {state.url && <code>{redactUrl(state.url)}</code>}
       </p>
-      {state.error && <p className="rwd__note">last error: {state.error.message}</p>}
+      {state.error && <p className="rwd__note">last error: {redactUrlsIn(state.error.message)}</p>}
       <table>
         <thead>
           <tr>

@@ -1,6 +1,10 @@
+/** Subscription IDs counted at most: a flood of IDs (EVENTs are seen before validation) is not. */
+export const MAX_COUNTED_SUBSCRIPTIONS = 1024
+
 /** Events per second of each subscription ID, over the last `windowMs`. */
 export class EventRates {
   private readonly times = new Map<number, number[]>()
+  private lastSweep = Number.NEGATIVE_INFINITY
 
   constructor(private readonly windowMs = 1000) {}
 
@@ -8,8 +12,12 @@ export class EventRates {
   count(subscription: number, at: number): void {
     let times = this.times.get(subscription)
     if (!times) {
-      // IDs of ended subscriptions are never read again: forget the quiet ones now and then.
-      if (this.times.size >= 256) this.forgetQuiet(at)
+      // IDs of ended subscriptions are never read again: forget the quiet ones, once per window at most.
+      if (this.times.size >= 256 && at - this.lastSweep >= this.windowMs) {
+        this.lastSweep = at
+        this.forgetQuiet(at)
+      }
+      if (this.times.size >= MAX_COUNTED_SUBSCRIPTIONS) return
       times = []
       this.times.set(subscription, times)
     }

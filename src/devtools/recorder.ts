@@ -4,7 +4,7 @@ import { MessageType } from '../protocol/message-types.js'
 import { EventRates } from './event-rates.js'
 import { InvocationsInFlight } from './invocations.js'
 import { MessageLog } from './message-log.js'
-import type { PreviewLimits } from './redact.js'
+import { type PreviewLimits, redactUrlsIn } from './redact.js'
 
 /** One change of the connection's state. */
 export interface Transition {
@@ -12,7 +12,7 @@ export interface Transition {
   status: ConnectionState['status']
   attempt: number
   sessionId?: number
-  /** Why, when the change came from an error. */
+  /** Why, when the change came from an error (URLs in it redacted). */
   error?: string
 }
 
@@ -56,7 +56,8 @@ export function createRecorder(connection: Connection, options: RecorderOptions 
     if (status !== 'open') invocations.clear()
     const last = transitions.at(-1)
     if (last && last.status === status && last.attempt === attempt && last.sessionId === sessionId) return
-    transitions.push({ at: Date.now(), status, attempt, sessionId, error: error?.message })
+    // The copy kept shows no URL's secrets (a connection error names its URL).
+    transitions.push({ at: Date.now(), status, attempt, sessionId, error: error && redactUrlsIn(error.message) })
     if (transitions.length > keep) transitions.shift()
   }
   recordState()

@@ -39,6 +39,29 @@ export function redactMessage(message: unknown, limits: PreviewLimits = defaultP
   return preview(copy, limits, -1) // the message's own array does not count as a level
 }
 
+/**
+ * A router URL safe to show: its password, the values of its query and its fragment are
+ * `<redacted>` (a browser cannot set WebSocket headers, so apps often put a token there). A text
+ * that is not a URL is redacted whole.
+ */
+export function redactUrl(url: string): string {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return REDACTED
+  }
+  const { protocol, username, password, host, pathname, searchParams, search, hash } = parsed
+  const user = username || password ? `${username}${password ? `:${REDACTED}` : ''}@` : ''
+  const query = search ? `?${[...searchParams.keys()].map((key) => `${key}=${REDACTED}`).join('&')}` : ''
+  return `${protocol}//${user}${host}${pathname}${query}${hash ? `#${REDACTED}` : ''}`
+}
+
+/** A text (an error message) with every URL in it passed through `redactUrl`. */
+export function redactUrlsIn(text: string): string {
+  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()]+/gi, redactUrl)
+}
+
 /** Keeps the keys of a dictionary (which fields were sent) but none of its values. */
 function redactValues(value: unknown): unknown {
   if (value === undefined) return undefined
@@ -59,7 +82,7 @@ export function preview(value: unknown, limits: PreviewLimits = defaultPreviewLi
         ? `${value.slice(0, limits.maxString)}… (${value.length} characters)`
         : value
     case 'bigint':
-      return `${value}n`
+      return bigintPreview(value, limits)
     case 'number':
     case 'boolean':
     case 'undefined':
@@ -84,6 +107,13 @@ export function preview(value: unknown, limits: PreviewLimits = defaultPreviewLi
   for (const key of keys.slice(0, limits.maxItems)) kept[key] = preview(value[key], limits, depth + 1)
   if (keys.length > limits.maxItems) kept['…'] = `${keys.length - limits.maxItems} more keys`
   return kept
+}
+
+/** A bigint's digits, or (printing a huge one in decimal is slow) about how many it has. */
+function bigintPreview(value: bigint, limits: PreviewLimits): string {
+  // Hex digits cost linear time; each is about 1.2 decimal digits.
+  const digits = Math.ceil((value < 0n ? -value : value).toString(16).length * Math.log10(16))
+  return digits <= limits.maxString ? `${value}n` : `<bigint of about ${digits} digits>`
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -24,6 +24,12 @@ export function callQueryOptions(caller: WampCaller, procedure: string, input: C
   const { args, kwargs, options, cancelMode = 'killnowait' } = input
   return queryOptions({
     queryKey: wampCallKey(procedure, { args, kwargs, options }),
-    queryFn: ({ signal }) => callWithSignal(caller, procedure, args, kwargs, options, cancelMode, signal),
+    queryFn: ({ signal, client, queryKey }) =>
+      callWithSignal(caller, procedure, args, kwargs, options, cancelMode, signal, () =>
+        // Aborted while components still use the query: TanStack refetches (refetch(), an
+        // invalidation) and wants an answer from now. Without any (an unmount, StrictMode's
+        // remount), the call may be taken back within a macrotask.
+        Boolean(client?.getQueryCache().find({ queryKey, exact: true })?.getObserversCount()),
+      ),
   })
 }

@@ -15,7 +15,12 @@ function isConnection(caller: WampCaller): caller is WampConnection {
   return typeof (caller as Partial<WampConnection>).acquireCall === 'function'
 }
 
-/** Calls `procedure`; `signal` cancels it on the wire (with `cancelMode`). */
+/**
+ * Calls `procedure`; `signal` cancels it on the wire (with `cancelMode`). `restarts`, asked when
+ * the signal aborts, says whether the abort starts the fetch again (a refetch or an invalidation
+ * of a query still in use) rather than leaving it (an unmount): the next fetch then makes a new
+ * call instead of taking this one back, whose answer may predate the reason for the refetch.
+ */
 export function callWithSignal(
   caller: WampCaller,
   procedure: string,
@@ -24,6 +29,7 @@ export function callWithSignal(
   options: Omit<CallOptions, 'signal' | 'onProgress' | 'cancelMode'> | undefined,
   cancelMode: CancelMode,
   signal: AbortSignal,
+  restarts?: () => boolean,
 ): Promise<Result> {
   if (!isConnection(caller)) return caller.call(procedure, args, kwargs, { ...options, cancelMode, signal })
   let key: string
@@ -42,9 +48,13 @@ export function callWithSignal(
   }
   if (signal.aborted) return Promise.reject(signal.reason)
   const lease = caller.acquireCall(key, procedure, args, kwargs, { ...options, cancelMode })
-  signal.addEventListener('abort', lease.release, { once: true })
+  const onAbort = () => {
+    if (restarts?.()) lease.forget()
+    lease.release()
+  }
+  signal.addEventListener('abort', onAbort, { once: true })
   return lease.promise.finally(() => {
-    signal.removeEventListener('abort', lease.release)
+    signal.removeEventListener('abort', onAbort)
     lease.release()
   })
 }

@@ -25,8 +25,9 @@ export interface SubscriptionToQueryConfig<TData = unknown> {
 /**
  * Subscribes to `topic` on the connection (surviving reconnects, shared with useSubscription of
  * the same topic and options) and writes each event into TanStack Query's cache: `update` folds
- * it into the data, or, without `update`, the queries under `queryKey` are invalidated. Returns
- * the lease: `release()` stops it.
+ * it into the data, or, without `update`, the queries under `queryKey` are invalidated. A fetch
+ * in flight when an event arrives is cancelled and started again (its answer may predate the
+ * event). Returns the lease: `release()` stops it.
  *
  * @example
  * const lease = subscribeToQuery(connection, queryClient, 'com.example.price', {
@@ -45,12 +46,18 @@ export function subscribeToQuery<TData = unknown>(
     topic,
     (event) => {
       const { queryKey, update, onError } = read()
+      // A fetch in flight may have read the data before this event, and its answer would replace
+      // the update (or, for a first fetch, outlive the invalidation): cancel it (back to the data
+      // before it, synchronously) and fetch again after the event.
+      const fetching = queryClient.isFetching({ queryKey, exact: Boolean(update) }) > 0
+      if (fetching) void queryClient.cancelQueries({ queryKey, exact: Boolean(update) })
       if (!update) {
         void queryClient.invalidateQueries({ queryKey })
         return
       }
       try {
         queryClient.setQueryData<TData>(queryKey, (data) => update(data, event))
+        if (fetching) void queryClient.invalidateQueries({ queryKey, exact: true })
       } catch (thrown) {
         void queryClient.invalidateQueries({ queryKey })
         const error = thrown instanceof Error ? thrown : new Error(String(thrown))

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { EventRates } from '../../src/devtools/event-rates.js'
+import { EventRates, MAX_COUNTED_SUBSCRIPTIONS } from '../../src/devtools/event-rates.js'
 import { InvocationsInFlight } from '../../src/devtools/invocations.js'
 import { filterMessages, MessageLog } from '../../src/devtools/message-log.js'
 
@@ -98,6 +98,20 @@ describe('EventRates', () => {
   })
 })
 
+describe('EventRates under a flood of subscription IDs', () => {
+  it('counts at most MAX_COUNTED_SUBSCRIPTIONS IDs at once; the ones it knows keep their rate', () => {
+    const rates = new EventRates(1000)
+    rates.count(7, 0)
+    for (let id = 100_000; id < 200_000; id++) rates.count(id, 1)
+    rates.count(7, 2)
+    expect(rates.size).toBeLessThanOrEqual(MAX_COUNTED_SUBSCRIPTIONS)
+    expect(rates.perSecond(7, 500)).toBe(2)
+    // Once the flood is quiet it is forgotten, and new IDs are counted again.
+    rates.count(8, 5000)
+    expect(rates.perSecond(8, 5000)).toBe(1)
+  })
+})
+
 describe('InvocationsInFlight', () => {
   it('an INVOCATION starts one; the final YIELD or an ERROR ends it; progress does not; a new session clears all', () => {
     const running = new InvocationsInFlight()
@@ -115,3 +129,75 @@ describe('InvocationsInFlight', () => {
     expect(running.size).toBe(0)
   })
 })
+
+/** An array that counts the reads of its items: how much of a payload the devtools walk. */
+function countingArray(length: number): { array: unknown[]; reads: () => number } {
+  let reads = 0
+  const target = Array.from({ length }, (_, i) => i % 1000)
+  const array = new Proxy(target, {
+    get(object, property, receiver) {
+      if (typeof property === 'string' && /^\d+$/.test(property)) reads += 1
+      return Reflect.get(object, property, receiver)
+    },
+  })
+  return { array, reads: () => reads }
+}
+
+describe('MessageLog: hostile payloads cost what is kept, not what was sent', () => {
+  it('logs a message with a huge array without walking it all; its size is estimated near the JSON size', () => {
+    const items = 200_000
+    const { array, reads } = countingArray(items)
+    const entry = new MessageLog(4).push('in', [36, 1, 2, {}, array])
+    expect(reads()).toBeLessThan(20_000)
+    const exact = JSON.stringify([36, 1, 2, {}, Array.from({ length: items }, (_, i) => i % 1000)]).length
+    expect(entry.size).toBeGreaterThan(exact * 0.9)
+    expect(entry.size).toBeLessThan(exact * 1.1)
+    expect(((entry.message as unknown[])[4] as unknown[]).at(-1)).toBe(`… ${items - 20} more`)
+  })
+
+  it('sizes a typed array by its bytes, without listing its elements', () => {
+    // 8 MB of bytes: about 10.7 MB as base64; listed as {"0":0.333…,…} it would be about 27 MB.
+    const floats = new Float64Array(1_000_000).fill(1 / 3)
+    const { size } = new MessageLog(1).push('out', [48, 1, {}, 'p', [floats]])
+    expect(size).toBeGreaterThan(10_600_000)
+    expect(size).toBeLessThan(10_700_000)
+  })
+
+  it('logs a deeply nested payload (100,000 levels) without overflowing the stack', () => {
+    let array: unknown = 1
+    let object: unknown = 1
+    for (let i = 0; i < 100_000; i++) {
+      array = [array]
+      object = { a: object }
+    }
+    const log = new MessageLog(4)
+    expect(log.push('in', [36, 1, 2, {}, [array]]).size).toBeGreaterThan(100)
+    expect(log.push('in', [36, 1, 2, {}, [object]]).size).toBeGreaterThan(100)
+  })
+
+  it('keeps a short summary whatever the URI and IDs are (a message is summarized before it is validated)', () => {
+    const log = new MessageLog(4)
+    const uri = `com.${'x'.repeat(1_000_000)}`
+    expect(log.push('out', [48, 1, {}, uri, []]).summary.length).toBeLessThan(300)
+    const hugeId = Array.from({ length: 100_000 }, () => 'id')
+    expect(log.push('in', [36, hugeId, 2, {}, []]).summary.length).toBeLessThan(300)
+    expect(log.push('in', [8, hugeId, hugeId, {}, uri]).summary.length).toBeLessThan(300)
+    expect(log.push('in', [2, 2n ** 4000n, {}]).summary.length).toBeLessThan(300)
+  })
+
+  it('sizes a string by its JSON text (escapes and UTF-8 bytes), exactly below the cut and about above it', () => {
+    const exact = (message: unknown) => new TextEncoder().encode(JSON.stringify(message)).length
+    for (const text of ['plain', 'quote " and \\ slash', 'line\nbreak\u0001', 'é€😀', '']) {
+      const message = [16, 1, {}, 'com.example.t', [text], { k: text, n: null, b: true, f: 1.5 }]
+      expect(messageSizeOf(message)).toBe(exact(message))
+    }
+    const long = [16, 1, {}, 'com.example.t', ['€'.repeat(1_000_000)]]
+    const size = messageSizeOf(long)
+    expect(size).toBeGreaterThan(exact(long) * 0.95)
+    expect(size).toBeLessThan(exact(long) * 1.05)
+  })
+})
+
+function messageSizeOf(message: unknown): number {
+  return new MessageLog(1).push('out', message).size
+}

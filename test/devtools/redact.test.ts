@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest'
 import { cryptosign, ticket, wampcra } from '../../src/auth/index.js'
 import { type AuthMethod, connectLocal } from '../../src/client/index.js'
 import { MessageLog } from '../../src/devtools/message-log.js'
-import { defaultPreviewLimits, preview, REDACTED, redactMessage } from '../../src/devtools/redact.js'
+import {
+  defaultPreviewLimits,
+  preview,
+  REDACTED,
+  redactMessage,
+  redactUrl,
+  redactUrlsIn,
+} from '../../src/devtools/redact.js'
 import { createRouter } from '../../src/router/index.js'
 import { authenticate } from '../routers/local/authenticate.js'
 import { CREDENTIALS } from '../routers/types.js'
@@ -86,6 +93,18 @@ describe('redaction of the handshake in the devtools log (real handshakes on the
   })
 })
 
+describe('URLs', () => {
+  it('redactUrl keeps the scheme, user, host and path, hides the password, query values and fragment', () => {
+    expect(redactUrl('ws://127.0.0.1:8080/ws')).toBe('ws://127.0.0.1:8080/ws')
+    expect(redactUrl('unix:///run/router.sock')).toBe('unix:///run/router.sock')
+    expect(redactUrl('wss://u:p@h/ws?t=1&a=2#x')).toBe('wss://u:<redacted>@h/ws?t=<redacted>&a=<redacted>#<redacted>')
+    expect(redactUrl('not a url ?token=1')).toBe('<redacted>')
+    expect(redactUrlsIn('could not open wss://h/ws?t=secret within 5000 ms')).toBe(
+      'could not open wss://h/ws?t=<redacted> within 5000 ms',
+    )
+  })
+})
+
 describe('payload previews', () => {
   it('cuts long strings, long arrays, many keys and deep nesting; shows bytes and bigints', () => {
     const limits = { maxString: 5, maxItems: 2, maxDepth: 2 }
@@ -96,6 +115,14 @@ describe('payload previews', () => {
     expect(preview(new Uint8Array(300), limits)).toBe('<300 bytes>')
     expect(preview(12n ** 30n, defaultPreviewLimits)).toBe(`${12n ** 30n}n`)
     expect(preview(new Map(), limits)).toBe('<Map>')
+  })
+
+  it('a huge bigint (a JSON digit run beyond 64 bits) is shown by its size, not printed in full', () => {
+    const huge = 7n ** 200_000n
+    const shown = preview([huge, -huge], defaultPreviewLimits) as string[]
+    expect(shown[0]).toBe('<bigint of about 169020 digits>')
+    expect(shown[1]).toBe(shown[0])
+    expect(preview(-(12n ** 30n), defaultPreviewLimits)).toBe(`${-(12n ** 30n)}n`)
   })
 
   it('property: any value previews to JSON of bounded size, and the input is left as it was', () => {

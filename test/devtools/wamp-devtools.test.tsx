@@ -6,6 +6,8 @@
 import { act, fireEvent, render, within } from '@testing-library/react'
 import { useState } from 'react'
 import { describe, expect, it } from 'vitest'
+import { ConnectionLostError } from '../../src/client/index.js'
+import { createConnection } from '../../src/connection/index.js'
 import { WampDevtools } from '../../src/devtools/index.js'
 import { useCall, usePublish, useRegister, useSubscription } from '../../src/react/index.js'
 import { CANCEL, until, wirePerTest } from '../react/local-wire.js'
@@ -133,6 +135,28 @@ describe('<WampDevtools />', () => {
     await until('open', () => panel.textContent?.includes('open') ?? false)
     fireEvent.click(within(panel).getByRole('button', { name: 'Hide' }))
     expect(view.queryByTestId('wamp-devtools')).toBeNull()
+  })
+
+  it('hides the secrets of the URL (password, query values, fragment) in the state, the last error and the changes', async () => {
+    const url = 'wss://alice:pw-s3cret@example.test:8443/ws?token=t0k3n-s3cret&realm=r1#frag-s3cret'
+    const connection = createConnection({
+      url,
+      realm: 'realm1',
+      reconnect: false,
+      open: async (tried) => {
+        throw new ConnectionLostError(`could not connect to ${tried}: refused`)
+      },
+    })
+    connection.start()
+    const view = mount(<WampDevtools connection={connection} initialIsOpen position="inline" />)
+    const panel = view.getByTestId('wamp-devtools')
+    await until('closed with an error', () => panel.textContent?.includes('refused') ?? false)
+    await act(async () => {})
+    const shown = panel.textContent ?? ''
+    expect(shown).not.toContain('s3cret')
+    expect(shown).toContain('wss://alice:<redacted>@example.test:8443/ws?token=<redacted>&realm=<redacted>#<redacted>')
+    expect(shown).toContain('could not connect to wss://alice:<redacted>@example.test:8443/ws?token=<redacted>')
+    await connection.close()
   })
 
   it('outside a WampProvider and without `connection`, it says what it needs', () => {

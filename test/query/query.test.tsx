@@ -139,6 +139,91 @@ describe('react-wamp/query', () => {
     expect(suite.wire().ofType(CALL)).toHaveLength(2)
   })
 
+  it('an event during a refetch restarts it: a new CALL, not the one started before the change', async () => {
+    const peer = await suite.wire().peer()
+    let stored = 1
+    let invocations = 0
+    const secondAnswer = gate()
+    await peer.register('t.version', async () => {
+      invocations += 1
+      const value = stored // read when the invocation starts, as a callee reads its store
+      if (invocations === 2) await secondAnswer.promise
+      return { args: [value] }
+    })
+    function Version() {
+      const connection = useConnection()
+      const query = useQuery({ ...callQueryOptions(connection, 't.version'), select: first })
+      useSubscriptionToQuery('t.changed', { queryKey: wampCallKey('t.version') })
+      return <p data-testid="version">{query.data ?? query.status}</p>
+    }
+    const view = await mount(<Version />)
+    await until(
+      'version 1, subscribed',
+      () => text(view, 'version') === '1' && suite.wire().ofType(SUBSCRIBE).length === 1,
+    )
+    stored = 2
+    await peer.publish('t.changed', [], {}, { acknowledge: true })
+    await until('the refetch in flight', () => invocations === 2)
+    stored = 3
+    await peer.publish('t.changed', [], {}, { acknowledge: true })
+    await until('a third CALL after the second change', () => suite.wire().ofType(CALL).length === 3)
+    // The refetch started before the last change is cancelled (nobody waits for it any more).
+    await until('the stale refetch cancelled', () => suite.wire().ofType(CANCEL).length === 1)
+    secondAnswer.open()
+    await until('the data after the last change', () => text(view, 'version') === '3')
+    await act(() => sleep(20))
+    expect(text(view, 'version')).toBe('3')
+    expect(suite.wire().ofType(CANCEL)).toHaveLength(1)
+    expect(suite.wire().ofType(CALL)).toHaveLength(3)
+  })
+
+  it('an event during the first fetch is not lost: the fetch starts again (update and invalidation)', async () => {
+    const peer = await suite.wire().peer()
+    let stored = [10]
+    let invocations = 0
+    let firstAnswer = gate()
+    await peer.register('t.list', async () => {
+      invocations += 1
+      const value = stored // read when the invocation starts
+      if (invocations === 1) await firstAnswer.promise
+      return { args: [value] }
+    })
+    function List({ fold }: { fold: boolean }) {
+      const connection = useConnection()
+      const options = callQueryOptions(connection, 't.list')
+      const query = useQuery(options)
+      useSubscriptionToQuery('t.added', {
+        queryKey: options.queryKey,
+        update: fold
+          ? (data: Result | undefined, event) =>
+              data && { ...data, args: [[...(data.args[0] as number[]), event.args[0] as number]] }
+          : undefined,
+      })
+      return <p data-testid="list">{(query.data?.args[0] as number[] | undefined)?.join(',') ?? query.status}</p>
+    }
+    for (const fold of [true, false]) {
+      invocations = 0
+      stored = [10]
+      firstAnswer = gate()
+      const view = await mount(<List fold={fold} />)
+      await until(
+        'the first CALL in flight, subscribed',
+        () => invocations === 1 && suite.wire().ofType(SUBSCRIBE).length === 1,
+      )
+      stored = [10, 11]
+      await peer.publish('t.added', [11], {}, { acknowledge: true })
+      await until('a CALL after the event', () => invocations === 2)
+      firstAnswer.open()
+      await until(`the data with the event (fold: ${fold})`, () => text(view, 'list') === '10,11')
+      await act(() => sleep(20))
+      expect(text(view, 'list')).toBe('10,11')
+      view.unmount()
+      queryClient.clear()
+      await act(() => sleep(20))
+      suite.wire().sent.length = 0
+    }
+  })
+
   it('a throwing update goes to onError and invalidates the query; the subscription stays', async () => {
     const peer = await suite.wire().peer()
     let version = 0

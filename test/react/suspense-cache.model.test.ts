@@ -94,6 +94,7 @@ async function run(steps: Step[]): Promise<void> {
         release: () => {
           made.releases += 1
         },
+        forget: () => {},
       }
     })
     if (created) {
