@@ -1,12 +1,17 @@
 import type { Client } from '../client/client.js'
 import { runHandler } from '../client/run-handler.js'
 import type { Event, EventHandler, SubscribeOptions } from '../client/types.js'
+import { getEvents } from '../meta/event-history.js'
+import { Backfill, type HistoryOptions, type StreamCompleteness } from './backfill.js'
 import { type DurableEntry, DurableRegistry, type DurableStatus, type Grant } from './durable-registry.js'
 import { stableKey } from './stable-key.js'
 import type { ReadableStore } from './store.js'
 
 /** Where a durable subscription stands (see DurableStatus for its machine). */
-export type SubscriptionStatus = DurableStatus
+export interface SubscriptionStatus extends DurableStatus {
+  /** With history options: how complete the delivered stream is (see StreamCompleteness). */
+  completeness?: StreamCompleteness
+}
 
 /** A handler's hold on a durable subscription. */
 export interface SubscriptionLease {
@@ -20,6 +25,9 @@ interface Entry extends DurableEntry<SubscriptionStatus> {
   options: SubscribeOptions
   /** One slot per lease: two holders with the same handler function are two holders. */
   holders: Set<{ handler: EventHandler }>
+  /** With history options only: the hot path of a plain subscription stays as it was. */
+  backfill?: Backfill
+  retained: boolean
 }
 
 /**
@@ -27,11 +35,17 @@ interface Entry extends DurableEntry<SubscriptionStatus> {
  * its holders, subscribed again on every new session.
  */
 export class SubscriptionRegistry extends DurableRegistry<SubscriptionStatus, Entry> {
-  acquire(topic: string, handler: EventHandler, options: SubscribeOptions = {}): SubscriptionLease {
-    const key = stableKey([topic, options])
+  acquire(
+    topic: string,
+    handler: EventHandler,
+    options: SubscribeOptions = {},
+    history?: HistoryOptions,
+  ): SubscriptionLease {
+    const { sequenceOf: _notKeyed, ...historyKey } = history ?? {}
+    const key = history ? stableKey([topic, options, historyKey]) : stableKey([topic, options])
     let entry = this.entries.get(key)
     if (!entry) {
-      entry = {
+      const created: Entry = {
         key,
         topic,
         options,
@@ -39,7 +53,18 @@ export class SubscriptionRegistry extends DurableRegistry<SubscriptionStatus, En
         status: this.newStatus({ status: 'pending' }, topic),
         generation: 0,
         refusals: 0,
+        retained: history?.retained === true,
       }
+      if (history) {
+        created.backfill = new Backfill(
+          topic,
+          history,
+          (event) => this.dispatch(created, event),
+          (completeness) => created.status.update({ completeness }),
+        )
+        created.status.update({ completeness: created.backfill.current })
+      }
+      entry = created
       this.entries.set(key, entry)
       this.attach(entry)
     }
@@ -52,7 +77,15 @@ export class SubscriptionRegistry extends DurableRegistry<SubscriptionStatus, En
   }
 
   protected async grant(client: Client, entry: Entry): Promise<Grant> {
-    const subscription = await client.subscribe(entry.topic, (event) => this.dispatch(entry, event), entry.options)
+    const { backfill } = entry
+    const fill = backfill?.begin()
+    const options = entry.retained ? { ...entry.options, get_retained: true } : entry.options
+    const subscription = await client.subscribe(
+      entry.topic,
+      backfill ? (event) => backfill.receive(event) : (event) => this.dispatch(entry, event),
+      options,
+    )
+    backfill?.granted(fill, subscription.id, (limit) => getEvents(client, subscription.id, { limit }))
     return { id: subscription.id, end: () => subscription.unsubscribe(), onRevoked: subscription.onRevoked }
   }
 

@@ -11,6 +11,8 @@ export function routerRoles(): Dict {
         subscriber_blackwhite_listing: true,
         subscription_revocation: true,
         session_meta_api: true,
+        event_history: true,
+        event_retention: true,
       },
     },
     dealer: {
