@@ -63,7 +63,10 @@ type Position =
  * history) and, with `backfill`, on every later one.
  */
 export class Backfill {
-  private phase: { name: 'live' } | { name: 'filling'; token: number; held: Event[] } = { name: 'live' }
+  /** While filling: live events held back; the first `carried` came on earlier sessions. */
+  private phase: { name: 'live' } | { name: 'filling'; token: number; held: Event[]; carried: number } = {
+    name: 'live',
+  }
   private position: Position = { at: 'unknown' }
   private token = 0
   /** Sessions on which the router granted the subscription. */
@@ -94,7 +97,7 @@ export class Backfill {
     if (!due) return undefined
     this.token += 1
     const held = this.phase.name === 'filling' ? this.phase.held : []
-    this.phase = { name: 'filling', token: this.token, held }
+    this.phase = { name: 'filling', token: this.token, held, carried: held.length }
     this.publish()
     return this.token
   }
@@ -135,13 +138,14 @@ export class Backfill {
         publication: stored.publication,
       }),
     )
-    const held = this.phase.held
-    // Every stored event published after we subscribed also came live, before this answer (one
-    // channel, in order): held events before the first one the history still has were evicted
-    // meanwhile, so they are older than all of it and go first.
+    const { held, carried } = this.phase
+    // Every stored event published after this session subscribed also came live, before this
+    // answer (one channel, in order). So held events before the first one the history still has
+    // were evicted meanwhile: older than all of it, they go first; and when it has none of them,
+    // only those carried from earlier sessions are older (this session's are newer).
     const storedIds = new Set(stored.map((event) => event.publication))
     const firstStored = held.findIndex((event) => storedIds.has(event.publication))
-    const older = firstStored > 0 ? held.slice(0, firstStored) : []
+    const older = held.slice(0, firstStored >= 0 ? firstStored : carried)
     const fresh = this.freshPart(stored, history.limitReached === true, older[0])
     this.phase = { name: 'live' }
     for (const event of older) this.deliverOnce(event)

@@ -67,6 +67,11 @@ export class Broker {
     }
   }
 
+  /** `wamp.subscription.lookup`: the ID of the subscription to (topic, match), if there is one. */
+  lookup(topic: string, match: MatchPolicy): number | undefined {
+    return this.table.get(match, topic)?.id
+  }
+
   /** `wamp.subscription.get_events`: the history of a subscription; a string says why there is none. */
   historyOf(id: number): EventLog | 'no_such_subscription' | 'history_unavailable' {
     const subscription = this.byId.get(id)

@@ -3,14 +3,23 @@ import { RPCError } from '../protocol/errors.js'
 import type { Kwargs } from '../protocol/messages.js'
 import type { Broker } from './broker.js'
 import type { Dealer } from './dealer.js'
+import { matchPolicy } from './matching.js'
 
 /**
+ * `wamp.subscription.lookup(topic, {match})`: the subscription's ID or null (the way to find a
+ * history subscription without subscribing), and
  * `wamp.subscription.get_events(subscription, limit=, reverse=, topic=)`: the stored events of a
  * subscription with history, oldest first, and `{is_limit_reached}`. A subscription without
  * history is answered with `wamp.error.history_unavailable` (as Crossbar.io does; nexus answers
  * an empty list, which cannot be told from "nothing published yet").
  */
 export function provideEventHistory(dealer: Dealer, broker: Broker): void {
+  dealer.provide('wamp.subscription.lookup', (_caller, args) => {
+    const [topic, options] = args
+    const match = matchPolicy((options as Kwargs | undefined)?.match)
+    if (typeof topic !== 'string' || !match) throw invalid('lookup takes a topic and {match: exact|prefix|wildcard}')
+    return { args: [broker.lookup(topic, match) ?? null] }
+  })
   dealer.provide('wamp.subscription.get_events', (_caller, args, kwargs) => {
     const id = args[0]
     if (typeof id !== 'number') throw invalid('the first argument must be a subscription ID')

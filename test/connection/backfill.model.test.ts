@@ -143,13 +143,19 @@ async function settle(real: Real): Promise<void> {
       return status.status === 'active' && status.completeness?.filling === false
     }),
   )
+  checkInvariants(real)
   // The last acknowledged publication is on its way to the subscriber: let it arrive.
   const last = real.next - 1
   if (last === 0) {
     for (const holder of real.holders) expect(holder.numbers).toEqual([])
     return
   }
-  await until('the last event arrived', () => real.holders.every((holder) => holder.numbers.at(-1) === last))
+  await until('the last event arrived', () => real.holders.every((holder) => holder.numbers.at(-1) === last)).catch(
+    (error) => {
+      const state = real.holders.map((h) => ({ t: h.topic, n: h.numbers, s: h.lease.status.getSnapshot() }))
+      throw new Error(`${error.message}: ${JSON.stringify(state)}`)
+    },
+  )
   checkInvariants(real)
   const [long, short] = real.holders as [Holder, Holder]
   const first = long.numbers[0] as number

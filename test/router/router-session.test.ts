@@ -20,6 +20,8 @@ describe('joining', () => {
           subscriber_blackwhite_listing: true,
           subscription_revocation: true,
           session_meta_api: true,
+          event_history: true,
+          event_retention: true,
         },
       },
       dealer: {
