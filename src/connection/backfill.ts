@@ -72,7 +72,7 @@ export class Backfill {
   /** Sessions on which the router granted the subscription. */
   private grants = 0
   private readonly delivered: RecentIds
-  private completeness: StreamCompleteness = { status: 'complete', filling: false }
+  private completeness: StreamCompleteness
 
   constructor(
     /** The subscription's topic: stored events of an exact subscription may not name theirs (nexus). */
@@ -82,6 +82,8 @@ export class Backfill {
     private readonly report: (completeness: StreamCompleteness) => void,
   ) {
     this.delivered = new RecentIds(Math.max(1024, this.limit()))
+    // A first read is due from the start: `filling` until it answered, so nobody takes the quiet before it for the stream.
+    this.completeness = { status: 'complete', filling: this.fillDue() }
   }
 
   get current(): StreamCompleteness {
@@ -90,11 +92,7 @@ export class Backfill {
 
   /** About to subscribe on a session: the token of the fill to run once granted, if one is due. */
   begin(): number | undefined {
-    const due =
-      this.phase.name === 'filling' ||
-      this.options.backfill === true ||
-      (this.position.at === 'unknown' && (this.options.last ?? 0) > 0)
-    if (!due) return undefined
+    if (!this.fillDue()) return undefined
     this.token += 1
     const held = this.phase.name === 'filling' ? this.phase.held : []
     this.phase = { name: 'filling', token: this.token, held, carried: held.length }
@@ -237,6 +235,14 @@ export class Backfill {
   private anchor(newest: Event | undefined): Position {
     if (!newest) return { at: 'start' }
     return { at: 'after', publication: newest.publication, sequence: this.sequence(newest) }
+  }
+
+  private fillDue(): boolean {
+    return (
+      this.phase.name === 'filling' ||
+      this.options.backfill === true ||
+      (this.position.at === 'unknown' && (this.options.last ?? 0) > 0)
+    )
   }
 
   /** The user's numbering of an event; a throw or a non-integer counts as unknown. */
