@@ -1,5 +1,6 @@
+import type { Client } from '../client/client.js'
 import type { Event } from '../client/types.js'
-import { type EventHistory, inPublicationOrder } from '../meta/event-history.js'
+import { type EventHistory, getEvents, inPublicationOrder } from '../meta/event-history.js'
 import { RPCError } from '../protocol/errors.js'
 import { RecentIds } from './recent-ids.js'
 
@@ -88,6 +89,11 @@ export class Backfill {
 
   get current(): StreamCompleteness {
     return this.completeness
+  }
+
+  /** The history read (`wamp.subscription.get_events`), here so that it loads with this machine. */
+  read(client: Client, subscription: number, limit: number): Promise<EventHistory> {
+    return getEvents(client, subscription, { limit })
   }
 
   /** About to subscribe on a session: the token of the fill to run once granted, if one is due. */

@@ -1,8 +1,7 @@
 import type { Client } from '../client/client.js'
 import { runHandler } from '../client/run-handler.js'
 import type { Event, EventHandler, SubscribeOptions } from '../client/types.js'
-import { getEvents } from '../meta/event-history.js'
-import { Backfill, type HistoryOptions, type StreamCompleteness } from './backfill.js'
+import type { Backfill, HistoryOptions, StreamCompleteness } from './backfill.js'
 import { type DurableEntry, DurableRegistry, type DurableStatus, type Grant } from './durable-registry.js'
 import { stableKey } from './stable-key.js'
 import type { ReadableStore } from './store.js'
@@ -25,9 +24,10 @@ interface Entry extends DurableEntry<SubscriptionStatus> {
   options: SubscribeOptions
   /** One slot per lease: two holders with the same handler function are two holders. */
   holders: Set<{ handler: EventHandler }>
-  /** With history options only: the hot path of a plain subscription stays as it was. */
+  /** With history options only: the hot path (and the bundle) of a plain subscription stays as it was. */
+  history?: HistoryOptions
+  /** Its backfill machine, loaded on the first subscribe with `history` (a chunk of its own). */
   backfill?: Backfill
-  retained: boolean
 }
 
 /**
@@ -53,16 +53,12 @@ export class SubscriptionRegistry extends DurableRegistry<SubscriptionStatus, En
         status: this.newStatus({ status: 'pending' }, topic),
         generation: 0,
         refusals: 0,
-        retained: history?.retained === true,
       }
       if (history) {
-        created.backfill = new Backfill(
-          topic,
-          history,
-          (event) => this.dispatch(created, event),
-          (completeness) => created.status.update({ completeness }),
-        )
-        created.status.update({ completeness: created.backfill.current })
+        created.history = history
+        // A first read is due from the start: `filling` until it answered.
+        const filling = history.backfill === true || (history.last ?? 0) > 0
+        created.status.update({ completeness: { status: 'complete', filling } })
       }
       entry = created
       this.entries.set(key, entry)
@@ -77,20 +73,32 @@ export class SubscriptionRegistry extends DurableRegistry<SubscriptionStatus, En
   }
 
   protected async grant(client: Client, entry: Entry): Promise<Grant> {
-    const { backfill } = entry
+    const backfill = entry.history ? await this.backfillOf(entry, entry.history) : undefined
     const fill = backfill?.begin()
-    const options = entry.retained ? { ...entry.options, get_retained: true } : entry.options
+    const options = entry.history?.retained ? { ...entry.options, get_retained: true } : entry.options
     const subscription = await client.subscribe(
       entry.topic,
       backfill ? (event) => backfill.receive(event) : (event) => this.dispatch(entry, event),
       options,
     )
-    backfill?.granted(fill, subscription.id, (limit) => getEvents(client, subscription.id, { limit }))
+    backfill?.granted(fill, subscription.id, (limit) => backfill.read(client, subscription.id, limit))
     return { id: subscription.id, end: () => subscription.unsubscribe(), onRevoked: subscription.onRevoked }
   }
 
   protected inUse(entry: Entry): boolean {
     return entry.holders.size > 0
+  }
+
+  private async backfillOf(entry: Entry, history: HistoryOptions): Promise<Backfill> {
+    if (entry.backfill) return entry.backfill
+    const { Backfill } = await import('./backfill.js')
+    entry.backfill ??= new Backfill(
+      entry.topic,
+      history,
+      (event) => this.dispatch(entry, event),
+      (completeness) => entry.status.update({ completeness }),
+    )
+    return entry.backfill
   }
 
   private dispatch(entry: Entry, event: Event): void {
