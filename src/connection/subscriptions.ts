@@ -1,6 +1,7 @@
 import type { Client } from '../client/client.js'
 import { runHandler } from '../client/run-handler.js'
 import type { Event, EventHandler, SubscribeOptions } from '../client/types.js'
+import { InvalidArgumentError } from '../protocol/errors.js'
 import type { Backfill, HistoryOptions, StreamCompleteness } from './backfill.js'
 import { type DurableEntry, DurableRegistry, type DurableStatus, type Grant } from './durable-registry.js'
 import { stableKey } from './stable-key.js'
@@ -73,6 +74,12 @@ export class SubscriptionRegistry extends DurableRegistry<SubscriptionStatus, En
   }
 
   protected async grant(client: Client, entry: Entry): Promise<Grant> {
+    const problem = entry.history && historyProblem(entry.history)
+    if (problem) {
+      // No stream, so nothing to say about its completeness (and no read will ever answer).
+      entry.status.update({ completeness: undefined })
+      throw new InvalidArgumentError(`subscribe to ${entry.topic}: ${problem}`)
+    }
     const backfill = entry.history ? await this.backfillOf(entry, entry.history) : undefined
     const fill = backfill?.begin()
     const options = entry.history?.retained ? { ...entry.options, get_retained: true } : entry.options
@@ -106,4 +113,13 @@ export class SubscriptionRegistry extends DurableRegistry<SubscriptionStatus, En
       runHandler(handler, event, (error) => this.host.logger().error(`an event handler of ${entry.topic} threw`, error))
     }
   }
+}
+
+/** What is wrong with history options, in words (undefined when nothing is). */
+function historyProblem({ last, limit, sequenceOf }: HistoryOptions): string | undefined {
+  if (last !== undefined && !(Number.isSafeInteger(last) && last >= 0)) return 'history.last must be a whole number ≥ 0'
+  if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 1))
+    return 'history.limit must be a whole number ≥ 1'
+  if (sequenceOf !== undefined && typeof sequenceOf !== 'function') return 'history.sequenceOf must be a function'
+  return undefined
 }

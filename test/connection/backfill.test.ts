@@ -156,3 +156,26 @@ describe('Backfill (the per-subscription fill machine)', () => {
     expect(h.delivered).toEqual([1])
   })
 })
+
+describe('history options that make no sense', () => {
+  it('are refused for good: status error, an InvalidArgumentError naming the option, no completeness', async () => {
+    const { createConnection } = await import('../../src/connection/index.js')
+    const { createRouter } = await import('../../src/router/index.js')
+    const { connectLocal, InvalidArgumentError } = await import('../../src/client/index.js')
+    const router = createRouter({ realms: { realm1: {} } })
+    const connection = createConnection({ realm: 'realm1', open: (_url, config) => connectLocal(router, config) })
+    connection.start()
+    const lease = connection.acquireSubscription('t.bad', () => {}, {}, { last: -1 })
+    const deadline = Date.now() + 2000
+    while (lease.status.getSnapshot().status !== 'error' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 5))
+    const { status, error } = lease.status.getSnapshot()
+    expect(status).toBe('error')
+    expect(error).toBeInstanceOf(InvalidArgumentError)
+    expect(error?.message).toContain('history.last')
+    expect(lease.status.getSnapshot().completeness).toBeUndefined()
+    lease.release()
+    await connection.close()
+    await router.close()
+  })
+})
