@@ -102,7 +102,7 @@ export function useSubscription<TState = undefined>(
     const sync = () => {
       if (stopped) return
       const { status, error, nextRetryAt, completeness } = lease.status.getSnapshot()
-      store.update(completeness ? { status, error, nextRetryAt, completeness } : { status, error, nextRetryAt })
+      store.update({ status, error, nextRetryAt, completeness })
     }
     const unlisten = lease.status.subscribe(sync)
     // This component's callback threw: it stops listening; the router subscription stays for the others.
