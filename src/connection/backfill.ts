@@ -8,7 +8,10 @@ import { RecentIds } from './recent-ids.js'
 export interface HistoryOptions {
   /** Start with the last `last` events of the router's history, before any live event. */
   last?: number
-  /** Ask for the topic's retained event on every subscribe (SUBSCRIBE `get_retained`); delivered once. */
+  /**
+   * Start with the topic's retained event (SUBSCRIBE `get_retained` on the first subscribe only: after
+   * a reconnect an old retained event would come again, out of order; `backfill` fills what was missed).
+   */
   retained?: boolean
   /** After every reconnect, fetch what was published while away and deliver it before live events. */
   backfill?: boolean

@@ -29,6 +29,8 @@ interface Entry extends DurableEntry<SubscriptionStatus> {
   history?: HistoryOptions
   /** Its backfill machine, loaded on the first subscribe with `history` (a chunk of its own). */
   backfill?: Backfill
+  /** The retained event was asked for (once: after a reconnect, `backfill` fills what was missed). */
+  retainedAsked?: boolean
 }
 
 /**
@@ -82,12 +84,15 @@ export class SubscriptionRegistry extends DurableRegistry<SubscriptionStatus, En
     }
     const backfill = entry.history ? await this.backfillOf(entry, entry.history) : undefined
     const fill = backfill?.begin()
-    const options = entry.history?.retained ? { ...entry.options, get_retained: true } : entry.options
+    // Only on the first subscribe: later, an old retained event would come again, out of order.
+    const askRetained = entry.history?.retained === true && !entry.retainedAsked
+    const options = askRetained ? { ...entry.options, get_retained: true } : entry.options
     const subscription = await client.subscribe(
       entry.topic,
       backfill ? (event) => backfill.receive(event) : (event) => this.dispatch(entry, event),
       options,
     )
+    if (askRetained) entry.retainedAsked = true
     backfill?.granted(fill, subscription.id, (limit) => backfill.read(client, subscription.id, limit))
     return { id: subscription.id, end: () => subscription.unsubscribe(), onRevoked: subscription.onRevoked }
   }

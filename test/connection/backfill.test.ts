@@ -148,7 +148,7 @@ describe('Backfill (the per-subscription fill machine)', () => {
     expect(lost.backfill.current.status).toBe('partial')
   })
 
-  it('an event delivered again (a retained event on every subscribe) is dropped', async () => {
+  it('an event delivered twice (a retained event that also came live) is dropped', async () => {
     const h = harness({ retained: true })
     expect(h.session()).toBeUndefined()
     h.backfill.receive(event(1))

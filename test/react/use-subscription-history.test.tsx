@@ -8,7 +8,7 @@ import { act } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import type { Event } from '../../src/client/index.js'
 import { useSubscription } from '../../src/react/index.js'
-import { CALL, SUBSCRIBE, sleep, until, wirePerTest } from './local-wire.js'
+import { CALL, SUBSCRIBE, SUBSCRIBED, sleep, until, wirePerTest } from './local-wire.js'
 
 const suite = wirePerTest({ eventHistory: [{ topic: 't.history', limit: 100 }] })
 const { mount, text } = suite
@@ -57,5 +57,27 @@ describe('useSubscription with history', () => {
     await publisher.publish('t.plain', [1], {}, { acknowledge: true })
     await until('the live event', () => text(view, 'chart') === 'active:unfillable:1')
     expect(suite.wire().ofType(SUBSCRIBE)).toHaveLength(1)
+  })
+
+  it('retained: the retained event first, asked for on the first SUBSCRIBE only', async () => {
+    const publisher = await suite.wire().peer()
+    await publisher.publish('t.state', ['on'], {}, { acknowledge: true, retain: true })
+    function Lamp() {
+      const { state, status } = useSubscription('t.state', {
+        history: { retained: true },
+        reducer: (seen: string[], event: Event) => [...seen, event.args[0] as string],
+        initialValue: [] as string[],
+      })
+      return <p data-testid="lamp">{`${status}:${state.join(',')}`}</p>
+    }
+    const view = mount(<Lamp />)
+    await until('the retained state', () => text(view, 'lamp') === 'active:on')
+    await publisher.call('wamp.session.kill', [suite.wire().sessions[0]!.id])
+    await until('subscribed again', () => suite.wire().received.filter((m) => m[0] === SUBSCRIBED).length === 2)
+    await publisher.publish('t.state', ['off'], {}, { acknowledge: true, retain: true })
+    await until('the live change', () => text(view, 'lamp') === 'active:on,off')
+    const [first, second] = suite.wire().ofType(SUBSCRIBE)
+    expect(first![2]).toEqual({ get_retained: true })
+    expect(second![2]).toEqual({})
   })
 })
