@@ -153,16 +153,25 @@ export class Backfill {
     const storedIds = new Set(stored.map((event) => event.publication))
     const firstStored = held.findIndex((event) => storedIds.has(event.publication))
     const older = held.slice(0, firstStored >= 0 ? firstStored : carried)
-    const fresh = this.freshPart(stored, history.limitReached === true, older[0])
+    const from = this.position
+    const { fresh, cut } = this.freshPart(stored, history.limitReached === true, older.length > 0)
     this.phase = { name: 'live' }
-    for (const event of older) this.deliverOnce(event)
-    for (const event of fresh) this.deliverOnce(event)
-    for (const event of held) this.deliverOnce(event)
+    // The numbering of what this fill delivers, to count the events lost between them.
+    const sequences: (number | undefined)[] = []
+    for (const event of [...older, ...fresh, ...held]) {
+      if (this.deliverOnce(event)) sequences.push(this.position.at === 'after' ? this.position.sequence : undefined)
+    }
+    // Our position is gone from the history; with a numbering that shows nothing lost, nothing was.
+    const counted = missingBetween(from, sequences)
+    if (cut && counted.missing !== 0) this.note({ status: 'partial', reason: cut, ...counted })
     this.publish()
   }
 
-  /** The part of the (oldest-first) history we have not delivered, noting how complete it is. */
-  private freshPart(stored: Event[], limitReached: boolean, olderHeld: Event | undefined): Event[] {
+  /**
+   * The part of the (oldest-first) history we have not delivered, noting how complete it is; `cut`
+   * says why our position is not in it (the gap is counted once the fill is delivered).
+   */
+  private freshPart(stored: Event[], limitReached: boolean, olderHeld: boolean): { fresh: Event[]; cut?: string } {
     const position = this.position
     if (position.at === 'unknown') {
       // The first read: start with the last `last` events, and stand after the newest.
@@ -170,29 +179,19 @@ export class Backfill {
       // The first read was lost with its session: what came while subscribed there is not known.
       if (this.grants > 1) this.note({ status: 'partial', reason: 'the first history read was lost with its session' })
       this.position = this.anchor(stored[stored.length - 1])
-      return last > 0 ? stored.slice(Math.max(0, stored.length - last)) : []
+      return { fresh: last > 0 ? stored.slice(Math.max(0, stored.length - last)) : [] }
     }
     if (position.at === 'start') {
       if (limitReached) this.note({ status: 'partial', reason: 'the history reached its limit while away' })
-      return stored
+      return { fresh: stored }
     }
     const index = stored.findIndex((event) => event.publication === position.publication)
-    if (index >= 0) return stored.slice(index + 1)
+    if (index >= 0) return { fresh: stored.slice(index + 1) }
     if (stored.length === 0 && !olderHeld) {
       this.note({ status: 'unfillable', reason: 'the router kept no history of this subscription' })
-      return stored
+      return { fresh: stored }
     }
-    // The first event we deliver after our position: there the gap ends.
-    const first = olderHeld ?? (stored[0] as Event)
-    const firstSequence = this.sequence(first)
-    const missing =
-      firstSequence !== undefined && position.sequence !== undefined ? firstSequence - position.sequence - 1 : undefined
-    this.note({
-      status: 'partial',
-      reason: 'the history is shorter than the time away',
-      ...(missing !== undefined && missing >= 0 ? { missing } : {}),
-    })
-    return stored
+    return { fresh: stored, cut: 'the history is shorter than the time away' }
   }
 
   private refused(token: number, error: Error): void {
@@ -206,8 +205,9 @@ export class Backfill {
     this.publish()
   }
 
-  private deliverOnce(event: Event): void {
-    if (this.delivered.has(event.publication)) return
+  /** Delivers the event unless it was already; true when it did. */
+  private deliverOnce(event: Event): boolean {
+    if (this.delivered.has(event.publication)) return false
     this.delivered.add(event.publication)
     this.position = {
       at: 'after',
@@ -215,6 +215,7 @@ export class Backfill {
       sequence: this.sequence(event),
     }
     this.deliver(event)
+    return true
   }
 
   private note(outcome: Omit<StreamCompleteness, 'filling'>): void {
@@ -268,6 +269,19 @@ export class Backfill {
   private limit(): number {
     return Math.max(this.options.limit ?? 1000, this.options.last ?? 0)
   }
+}
+
+/** The events lost between `from` and what a fill delivered, by their numbering; {} when not knowable. */
+function missingBetween(from: Position, sequences: (number | undefined)[]): { missing?: number } {
+  if (from.at !== 'after' || from.sequence === undefined) return {}
+  let previous = from.sequence
+  let missing = 0
+  for (const sequence of sequences) {
+    if (sequence === undefined) return {}
+    missing += Math.max(0, sequence - previous - 1)
+    previous = sequence
+  }
+  return { missing }
 }
 
 function rank(status: StreamCompleteness['status']): number {

@@ -124,6 +124,19 @@ describe('Backfill (the per-subscription fill machine)', () => {
     expect(throwing.backfill.current.missing).toBeUndefined()
   })
 
+  it('`missing` counts every gap of a fill: before the events carried from a lost read, and after them', async () => {
+    const h = harness({ backfill: true, sequenceOf: (e) => e.args[0] as number })
+    await h.session()!.answer(history())
+    h.backfill.receive(event(2))
+    const lost = h.session()!
+    for (const n of [5, 6, 7]) h.backfill.receive(event(n))
+    await lost.fail(new ConnectionLostError('gone'))
+    // The history (limit 3) lost 3, 4 and 8 meanwhile.
+    await h.session()!.answer(history(9, 10, 11))
+    expect(h.delivered).toEqual([2, 5, 6, 7, 9, 10, 11])
+    expect(h.backfill.current).toMatchObject({ status: 'partial', missing: 3 })
+  })
+
   it('an empty history after we saw events is unfillable (nexus lost it); worst stays', async () => {
     const h = harness({ backfill: true })
     await h.session()!.answer(history())
