@@ -1,7 +1,13 @@
 import type { Client } from '../client/client.js'
 import type { Event } from '../client/types.js'
 import { type EventHistory, getEvents, inPublicationOrder } from '../meta/event-history.js'
-import { RPCError } from '../protocol/errors.js'
+import {
+  CallTimeoutError,
+  ClientClosedError,
+  ConnectionLostError,
+  RPCError,
+  SessionClosedError,
+} from '../protocol/errors.js'
 import { RecentIds } from './recent-ids.js'
 
 /** What a durable subscription takes from the router's event history (see README, "Gap-free subscriptions"). */
@@ -114,7 +120,10 @@ export class Backfill {
     const again = this.grants > 0
     this.grants += 1
     if (token === undefined) {
-      if (again) this.note({ status: 'partial', reason: 'subscribed again without backfill' })
+      if (again) {
+        this.note({ status: 'partial', reason: 'subscribed again without backfill' })
+        this.publish()
+      }
       return
     }
     const limit = again || this.options.backfill ? this.limit() : (this.options.last ?? this.limit())
@@ -197,10 +206,23 @@ export class Backfill {
   private refused(token: number, error: Error): void {
     if (this.phase.name !== 'filling' || this.phase.token !== token) return
     // A read lost with its session is read again on the next one.
-    if (!(error instanceof RPCError)) return
+    if (
+      error instanceof ConnectionLostError ||
+      error instanceof SessionClosedError ||
+      error instanceof ClientClosedError
+    ) {
+      return
+    }
     const held = this.phase.held
     this.phase = { name: 'live' }
-    this.note({ status: 'unfillable', reason: `the router keeps no history here (${error.uri})` })
+    // The router said no (no history here); anything else (a timeout, an answer we cannot read)
+    // leaves a gap we cannot measure.
+    const refusal = error instanceof RPCError && !(error instanceof CallTimeoutError)
+    this.note(
+      refusal
+        ? { status: 'unfillable', reason: `the router keeps no history here (${error.uri})` }
+        : { status: 'partial', reason: `the history read failed: ${error.message}` },
+    )
     for (const event of held) this.deliverOnce(event)
     this.publish()
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Event } from '../../src/client/index.js'
 import { Backfill, type HistoryOptions } from '../../src/connection/backfill.js'
 import type { EventHistory, HistoryEvent } from '../../src/meta/event-history.js'
-import { ConnectionLostError, RPCError } from '../../src/protocol/errors.js'
+import { ConnectionLostError, ResponseTimeoutError, RPCError } from '../../src/protocol/errors.js'
 
 const event = (n: number): Event => ({
   args: [n],
@@ -89,6 +89,25 @@ describe('Backfill (the per-subscription fill machine)', () => {
     await h.session()!.answer(history(1, 2, 3, 4, 5))
     expect(h.delivered).toEqual([2, 3, 4, 5])
     expect(h.backfill.current.status).toBe('complete')
+  })
+
+  it('a read that times out (the session lives on) is partial and lets the held events through', async () => {
+    const h = harness({ backfill: true })
+    await h.session()!.answer(history())
+    h.backfill.receive(event(1))
+    const read = h.session()!
+    h.backfill.receive(event(3))
+    await read.fail(new ResponseTimeoutError('get_events', 3000))
+    expect(h.delivered).toEqual([1, 3])
+    expect(h.backfill.current).toMatchObject({ status: 'partial', filling: false })
+    expect(h.backfill.current.reason).toContain('no reply from the router')
+  })
+
+  it('without backfill, a second subscribe reports partial at once', () => {
+    const h = harness({ retained: true })
+    h.session()
+    h.session()
+    expect(h.reports.at(-1)).toBe('partial')
   })
 
   it('an answer to a stale read is dropped', async () => {
