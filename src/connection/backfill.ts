@@ -34,8 +34,8 @@ export interface HistoryOptions {
  * How complete the delivered stream is, since the subscription was first asked for. Worst wins and
  * stays: `complete` < `partial` < `unfillable`.
  * - `complete`: no gap known.
- * - `partial`: the history did not reach back far enough (its limit cut it, or a reconnect without
- *   `backfill`); `missing` counts the lost events where that can be known (`sequenceOf`).
+ * - `partial`: the history did not reach back far enough (its limit cut it, a reconnect without
+ *   `backfill`, or the read failed); `missing` counts the lost events where that can be known (`sequenceOf`).
  * - `unfillable`: the router keeps no history for this subscription (or lost it), so what was
  *   published while away cannot be known.
  */
@@ -65,7 +65,7 @@ type Position =
  * | `filling` | event                                | `filling` | hold it (unless delivered already)                       |
  * | `filling` | `begin` (a new session)              | `filling` | new token: the old read's answer is stale; held events stay |
  * | `filling` | history read answers, token current  | `live`    | deliver the history after our position, then the held events, each once; note completeness |
- * | `filling` | history read refused, token current  | `live`    | note `unfillable`; deliver the held events               |
+ * | `filling` | read refused (an RPCError) / failed (a timeout…), token current | `live` | note `unfillable` / `partial`; deliver the held events |
  * | `filling` | read lost with its session           | `filling` | nothing: the next session's `begin` reads again          |
  * | any       | an answer with a stale token         | same      | dropped                                                  |
  *
