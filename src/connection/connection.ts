@@ -17,6 +17,7 @@ import type {
   SubscribeOptions,
 } from '../client/types.js'
 import { ClientClosedError, ConnectionLostError } from '../protocol/errors.js'
+import type { HistoryOptions } from './backfill.js'
 import { type ReconnectOptions, retryDelay } from './backoff.js'
 import { type Effect, initialMachine, type LifecycleEvent, type Machine, type RetryPolicy, step } from './lifecycle.js'
 import { Liveness, type LivenessOptions } from './liveness.js'
@@ -245,9 +246,18 @@ export class Connection {
     return client.publish(topic, args, kwargs, options)
   }
 
-  /** A subscription that survives reconnects; holders of the same (topic, options) share it. */
-  acquireSubscription(topic: string, handler: EventHandler, options?: SubscribeOptions): SubscriptionLease {
-    return this.subscriptions.acquire(topic, handler, options)
+  /**
+   * A subscription that survives reconnects; holders of the same (topic, options, history) share it.
+   * `history` starts it with the router's stored events and/or fills the gap of every reconnect
+   * (see HistoryOptions); its status then carries `completeness`.
+   */
+  acquireSubscription(
+    topic: string,
+    handler: EventHandler,
+    options?: SubscribeOptions,
+    history?: HistoryOptions,
+  ): SubscriptionLease {
+    return this.subscriptions.acquire(topic, handler, options, history)
   }
 
   /** A registration that survives reconnects. */

@@ -1,3 +1,4 @@
+export type { HistoryOptions, StreamCompleteness } from './backfill.js'
 export type { ReconnectOptions } from './backoff.js'
 export { retryDelay } from './backoff.js'
 export {

@@ -161,3 +161,20 @@ function nanosToIso(value: unknown): string | undefined {
   if (typeof nanos !== 'number' || !Number.isFinite(nanos)) return undefined
   return new Date(nanos / 1e6).toISOString()
 }
+
+/**
+ * The events oldest first, whatever order the router answered in: Crossbar.io answers newest
+ * first (its records carry `time_ns`, kept in `details`), nexus and the spec oldest first.
+ */
+export function inPublicationOrder(history: EventHistory): HistoryEvent[] {
+  const { events } = history
+  const first = nanos(events[0])
+  const last = nanos(events[events.length - 1])
+  return first !== undefined && last !== undefined && first > last ? [...events].reverse() : events
+}
+
+function nanos(event: HistoryEvent | undefined): number | undefined {
+  const value = event?.details.time_ns
+  if (typeof value === 'bigint') return Number(value)
+  return typeof value === 'number' ? value : undefined
+}

@@ -1,4 +1,5 @@
 import type { Event } from '../client/types.js'
+import type { StreamCompleteness } from '../connection/backfill.js'
 import { Store } from '../connection/store.js'
 import type { SubscriptionStatus } from '../connection/subscriptions.js'
 import { type Contained, contain } from './contain.js'
@@ -31,6 +32,8 @@ export interface SubscriptionState<TState, TInitial = TState | undefined> {
   /** The reducer's fold of every event since subscribing (`initialValue` before the first). */
   state: TInitial
   eventCount: number
+  /** With `history` options: whether the stream has a gap (see StreamCompleteness). */
+  completeness?: StreamCompleteness
 }
 
 /**

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
 import type { Event, SubscribeOptions } from '../client/types.js'
+import type { HistoryOptions } from '../connection/backfill.js'
 import type { MatchPolicy } from '../protocol/uri.js'
 import { contain } from './contain.js'
 import { useConnection } from './context.js'
@@ -32,6 +33,14 @@ export interface UseSubscriptionOptions<TState> {
    * its events when it is visible again. Status changes render at once. Default: a render per event.
    */
   coalesce?: 'frame'
+  /**
+   * Gap-free streams from the router's event history (the router must keep one for this
+   * subscription: see README, "Gap-free subscriptions"): `last: N` starts with the last N stored
+   * events, `retained: true` with the topic's retained event, `backfill: true` delivers what was
+   * published while reconnecting, before live events, each event once. `completeness` then says
+   * whether the stream has a gap. Compared by value; `sequenceOf` is read from the latest props.
+   */
+  history?: HistoryOptions
 }
 
 /**
@@ -61,7 +70,8 @@ export function useSubscription<TState = undefined>(
   const connection = useConnection()
   const { match, options: subscribeOptions, enabled = true, initialValue } = options
   const fullOptions: SubscribeOptions = match ? { ...subscribeOptions, match } : { ...subscribeOptions }
-  const { key, error: keyError } = keyOf({ topic, options: fullOptions })
+  const { sequenceOf: _latestRef, ...historyKey } = options.history ?? {}
+  const { key, error: keyError } = keyOf({ topic, options: fullOptions, history: options.history ? historyKey : null })
   const latest = useLatest({ ...options, fullOptions, keyError })
   const [store] = useState(() => new EventStore<TState>(initialValue))
 
@@ -87,11 +97,12 @@ export function useSubscription<TState = undefined>(
         if (!heard.ok) stop(heard.error)
       },
       latest.current.fullOptions,
+      historyOptions(latest.current.history, (event) => latest.current.history?.sequenceOf?.(event)),
     )
     const sync = () => {
       if (stopped) return
-      const { status, error, nextRetryAt } = lease.status.getSnapshot()
-      store.update({ status, error, nextRetryAt })
+      const { status, error, nextRetryAt, completeness } = lease.status.getSnapshot()
+      store.update({ status, error, nextRetryAt, completeness })
     }
     const unlisten = lease.status.subscribe(sync)
     // This component's callback threw: it stops listening; the router subscription stays for the others.
@@ -112,4 +123,13 @@ export function useSubscription<TState = undefined>(
   }, [connection, key, enabled, store, latest])
 
   return useStore(store)
+}
+
+/** The history options as the connection takes them, with `sequenceOf` read through the latest props. */
+function historyOptions(
+  history: HistoryOptions | undefined,
+  sequenceOf: (event: Event) => number | undefined,
+): HistoryOptions | undefined {
+  if (!history) return undefined
+  return history.sequenceOf ? { ...history, sequenceOf } : history
 }

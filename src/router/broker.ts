@@ -14,6 +14,7 @@ import {
 } from '../protocol/messages.js'
 import { isValidUri, type MatchPolicy } from '../protocol/uri.js'
 import { jsonSerializer } from '../serializers/json.js'
+import { type EventHistoryConfig, EventLog } from './event-log.js'
 import { matchPolicy, PatternTable } from './matching.js'
 import type { EntryLifecycle } from './pattern-meta.js'
 import { DISCLOSE_DISALLOWED, errorReply, isReserved, type Peer } from './peer.js'
@@ -27,7 +28,27 @@ export interface Subscription {
   subscribers: Set<Peer>
   /** When it was created (ISO 8601), for the meta API. */
   created: string
+  /** Set for subscriptions the realm keeps a history of; such a subscription outlives its subscribers. */
+  history?: EventLog
 }
+
+/** The last event published with `retain: true` to a topic. */
+interface Retained {
+  publication: number
+  details: Dict
+  args?: Payload
+  kwargs?: Kwargs
+}
+
+/** Publication options whose filter names sessions: such events are neither stored nor retained (the spec's rule). */
+const sessionFilters = [
+  'exclude',
+  'eligible',
+  'exclude_authid',
+  'exclude_authrole',
+  'eligible_authid',
+  'eligible_authrole',
+]
 
 const everyone: PublishFilter = () => true
 
@@ -38,12 +59,26 @@ export class Broker {
   readonly byId = new Map<number, Subscription>()
   /** Told of every subscription's life (the subscription meta API's events). */
   lifecycle: EntryLifecycle<Subscription> | undefined
+  private readonly retained = new Map<string, Retained>()
 
   constructor(
     /** Router-scoped subscription IDs. */
     private readonly ids: RequestIds,
     private readonly allowDisclose: boolean,
-  ) {}
+    history: readonly EventHistoryConfig[] = [],
+  ) {
+    for (const { topic, match = 'exact', limit } of history) {
+      const subscription = this.create(topic, match)
+      subscription.history = new EventLog(limit)
+    }
+  }
+
+  /** `wamp.subscription.get_events`: the history of a subscription; a string says why there is none. */
+  historyOf(id: number): EventLog | 'no_such_subscription' | 'history_unavailable' {
+    const subscription = this.byId.get(id)
+    if (!subscription) return 'no_such_subscription'
+    return subscription.history ?? 'history_unavailable'
+  }
 
   subscribe(peer: Peer, [, request, options, topic]: SubscribeMessage): void {
     const match = matchPolicy(options.match)
@@ -64,18 +99,35 @@ export class Broker {
       )
       return
     }
-    let subscription = this.table.get(match, topic)
-    const created = !subscription
-    if (!subscription) {
-      subscription = { id: this.ids.next(), topic, match, subscribers: new Set(), created: new Date().toISOString() }
-      this.table.set(match, topic, subscription)
-      this.byId.set(subscription.id, subscription)
-    }
+    const existing = this.table.get(match, topic)
+    const subscription = existing ?? this.create(topic, match)
     const joined = !subscription.subscribers.has(peer)
     subscription.subscribers.add(peer)
     peer.send([MessageType.SUBSCRIBED, request, subscription.id])
-    if (created) this.lifecycle?.created(peer, subscription)
+    if (options.get_retained === true) this.sendRetained(peer, subscription)
+    if (!existing) this.lifecycle?.created(peer, subscription)
     if (joined) this.lifecycle?.joined(peer, subscription)
+  }
+
+  private create(topic: string, match: MatchPolicy): Subscription {
+    const subscription: Subscription = {
+      id: this.ids.next(),
+      topic,
+      match,
+      subscribers: new Set(),
+      created: new Date().toISOString(),
+    }
+    this.table.set(match, topic, subscription)
+    this.byId.set(subscription.id, subscription)
+    return subscription
+  }
+  /** The retained events of every topic the subscription matches, marked `retained: true`. */
+  private sendRetained(peer: Peer, subscription: Subscription): void {
+    for (const [topic, event] of this.retained) {
+      if (!this.table.matchAll(topic).includes(subscription)) continue
+      const details = { ...event.details, retained: true, ...(subscription.match === 'exact' ? {} : { topic }) }
+      peer.send(withPayload([MessageType.EVENT, subscription.id, event.publication, details], event.args, event.kwargs))
+    }
   }
 
   unsubscribe(peer: Peer, [, request, id]: UnsubscribeMessage): void {
@@ -132,7 +184,9 @@ export class Broker {
       return
     }
     const publication = randomId()
-    this.deliver(topic, publication, details, filter, args, kwargs)
+    const keep = !sessionFilters.some((key) => options[key] !== undefined)
+    if (options.retain === true && keep) this.retained.set(topic, { publication, details, args, kwargs })
+    this.deliver(topic, publication, details, filter, args, kwargs, keep)
     if (options.acknowledge === true) peer.send([MessageType.PUBLISHED, request, publication])
   }
 
@@ -179,6 +233,7 @@ export class Broker {
     filter: PublishFilter,
     args?: Payload,
     kwargs?: Kwargs,
+    store = true,
   ): void {
     for (const subscription of this.table.matchAll(topic)) {
       // A pattern subscriber learns which topic matched.
@@ -187,13 +242,24 @@ export class Broker {
       for (const subscriber of subscription.subscribers) {
         if (filter(subscriber)) subscriber.send(event)
       }
+      if (store && subscription.history) {
+        const timestamp = new Date().toISOString()
+        subscription.history.add({
+          timestamp,
+          subscription: subscription.id,
+          publication,
+          details: eventDetails,
+          args,
+          kwargs,
+        })
+      }
     }
   }
 
   private remove(subscription: Subscription, peer: Peer): void {
     subscription.subscribers.delete(peer)
     this.lifecycle?.left(peer, subscription)
-    if (subscription.subscribers.size > 0) return
+    if (subscription.subscribers.size > 0 || subscription.history) return
     this.byId.delete(subscription.id)
     this.table.delete(subscription.match, subscription.topic)
     this.lifecycle?.deleted(peer, subscription)

@@ -1,4 +1,5 @@
 import type { Dict } from '../protocol/messages.js'
+import type { EventHistoryConfig } from './event-log.js'
 
 /** What `authenticate` learns of a HELLO, and how it challenges the peer. */
 export interface HelloInfo {
@@ -50,6 +51,13 @@ export interface RealmOptions {
   allowDisclose?: boolean
   /** Without it every peer joins anonymously (authrole `anonymous`). */
   authenticate?: Authenticate
+  /**
+   * Subscriptions that keep their last `limit` events, read with `wamp.subscription.get_events`
+   * (like nexus's realm `event_history`). Each exists from the start and outlives its last
+   * subscriber, so a client that comes back can fetch what it missed. Publications with
+   * `exclude`/`eligible` lists are not stored.
+   */
+  eventHistory?: EventHistoryConfig[]
 }
 
 /** Where the router reports what a peer did wrong and what it could not deliver. */

@@ -12,6 +12,8 @@ export function routerRoles(): Dict {
         subscription_revocation: true,
         session_meta_api: true,
         subscription_meta_api: true,
+        event_history: true,
+        event_retention: true,
       },
     },
     dealer: {

@@ -6,5 +6,6 @@
 export { connectLocal } from '../client/connect-local.js'
 export { createLocalPair } from '../transports/local.js'
 export type { Authenticate, HelloInfo, Identity, RealmOptions, RouterLogger, RouterOptions } from './config.js'
+export type { EventHistoryConfig } from './event-log.js'
 export { createRouter, type Router } from './router.js'
 export { listenWebSocket, type WebSocketListener, type WebSocketListenOptions } from './websocket-server.js'

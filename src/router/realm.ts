@@ -10,6 +10,7 @@ import type {
 import { Broker } from './broker.js'
 import type { RealmOptions } from './config.js'
 import { Dealer } from './dealer.js'
+import { provideEventHistory } from './history-meta.js'
 import { SessionMeta } from './meta.js'
 import type { Peer } from './peer.js'
 
@@ -32,8 +33,9 @@ export class Realm {
     ids: { subscriptions: RequestIds; registrations: RequestIds },
   ) {
     const allowDisclose = options.allowDisclose !== false
-    this.broker = new Broker(ids.subscriptions, allowDisclose)
+    this.broker = new Broker(ids.subscriptions, allowDisclose, options.eventHistory)
     this.dealer = new Dealer(ids.registrations, allowDisclose)
+    provideEventHistory(this.dealer, this.broker)
     this.meta = new SessionMeta(this.sessions, this.broker, this.dealer)
   }
 

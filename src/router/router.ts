@@ -2,6 +2,7 @@ import { RequestIds, randomId } from '../protocol/ids.js'
 import { isValidUri } from '../protocol/uri.js'
 import type { Transport } from '../transports/transport.js'
 import type { RouterLogger, RouterOptions } from './config.js'
+import { eventHistoryProblem } from './event-log.js'
 import { Realm } from './realm.js'
 import { RouterSession } from './router-session.js'
 
@@ -47,6 +48,10 @@ export function createRouter(options: RouterOptions): Router {
   const realms = new Map<string, Realm>()
   for (const [name, realmOptions] of Object.entries(options.realms)) {
     if (!isValidUri(name)) throw new TypeError(`createRouter: realm name ${JSON.stringify(name)} is not a valid URI`)
+    for (const history of realmOptions?.eventHistory ?? []) {
+      const problem = eventHistoryProblem(history)
+      if (problem) throw new TypeError(`createRouter: realm ${name}: ${problem}`)
+    }
     realms.set(name, new Realm(name, realmOptions ?? {}, ids))
   }
   const sessions = new Set<RouterSession>()

@@ -16,10 +16,26 @@ export const realm = query?.get('wampRealm') || env.STORYBOOK_WAMP_REALM || 'rea
 /** On a shared real router, each page gets its own URIs so two open tabs never collide. */
 export const ns = realRouterUrl ? `demo.p${Math.floor(Math.random() * 1e9)}` : 'demo'
 
+/** The instruments of the price demo; the in-process router keeps a history of each (gap-free charts). */
+export const INSTRUMENTS = ['acme', 'globex', 'initech'] as const
+export const pricesTopic = (symbol: string) => `${ns}.prices.${symbol}`
+
 let router: ReturnType<typeof createRouter> | undefined
 function localRouter() {
-  router ??= createRouter({ realms: { [realm]: {} } })
+  router ??= createRouter({
+    realms: {
+      [realm]: { eventHistory: INSTRUMENTS.map((symbol) => ({ topic: pricesTopic(symbol), limit: 300 })) },
+    },
+  })
   return router
+}
+
+/**
+ * Opens a session of a server-side service (the price feed) that this page's demo outage does not
+ * touch: a real feed keeps publishing while one browser is offline.
+ */
+export function openServerSession(_url: string | undefined, config: ClientConfig): Promise<Client> {
+  return realRouterUrl ? connect(realRouterUrl, config) : connectLocal(localRouter(), config)
 }
 
 /** A simulated outage: while `downUntil` lies ahead, every attempt of this page is refused. */

@@ -95,6 +95,31 @@ describe('Storybook demos in headless Chromium (in-process router)', () => {
     await page.close()
   })
 
+  it('useSubscription: "Drop the connection for 3 s" leaves no hole in the live chart (history backfill)', async () => {
+    const page = await openStory('hooks-usesubscription--live-ticker')
+    const chart = page.getByTestId('ticker-completeness')
+    const filled = () =>
+      page.waitForFunction(() => {
+        const note = document.querySelector('[data-testid="ticker-completeness"]')
+        const status = document.querySelector('[data-testid="ticker-status"]')?.textContent
+        return status === 'active' && note?.getAttribute('data-filling') === 'false'
+      })
+    await filled()
+    expect(await chart.getAttribute('data-status')).toBe('complete')
+    const count = async () => Number(await page.getByTestId('ticker-count').getAttribute('data-count'))
+    const before = await count()
+    await page.getByRole('button', { name: 'Drop the connection for 3 s' }).click()
+    await page.getByTestId('ticker-status').filter({ hasNotText: 'active' }).waitFor({ timeout: 2000 })
+    await page.getByTestId('ticker-status').filter({ hasText: 'active' }).waitFor({ timeout: 15_000 })
+    await filled()
+    // The feed kept publishing (one tick every 150 ms): every tick is in the chart, none skipped.
+    expect((await count()) - before).toBeGreaterThanOrEqual(18)
+    expect(await chart.getAttribute('data-skipped')).toBe('0')
+    expect(await chart.getAttribute('data-status')).toBe('complete')
+    expect(page.problems).toEqual([])
+    await page.close()
+  })
+
   it('usePublish: a published message shows in the log of the same card', async () => {
     const page = await openStory('hooks-usepublish--chat-room')
     await page.getByTestId('chat-card').locator('.rw-badge').filter({ hasText: 'active' }).waitFor()

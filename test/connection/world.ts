@@ -6,7 +6,7 @@
  */
 import { type Client, type ClientConfig, connectLocal, createClient } from '../../src/client/index.js'
 import { ConnectionLostError } from '../../src/protocol/errors.js'
-import { createRouter, type Router } from '../../src/router/index.js'
+import { createRouter, type RealmOptions, type Router } from '../../src/router/index.js'
 import { createLocalPair } from '../../src/transports/local.js'
 import type { Transport, TransportCloseInfo, TransportReceiver } from '../../src/transports/transport.js'
 
@@ -18,7 +18,11 @@ class FreezableLink implements Transport {
   reaped = false
   private resolveClosed!: (info: TransportCloseInfo) => void
 
-  constructor(readonly inner: Transport) {
+  constructor(
+    readonly inner: Transport,
+    /** Client messages reach the router a macrotask late (in order), as over a socket. */
+    private readonly lag = false,
+  ) {
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve
     })
@@ -26,7 +30,16 @@ class FreezableLink implements Transport {
   }
 
   send(message: readonly unknown[]): void {
-    if (!this.frozen) this.inner.send(message)
+    if (this.frozen) return
+    if (this.lag) {
+      setTimeout(() => {
+        // Closed meanwhile: the message is lost, as on a socket; the close reaches the client by `closed`.
+        if (!this.frozen)
+          void Promise.resolve()
+            .then(() => this.inner.send(message))
+            .catch(() => {})
+      }, 0)
+    } else this.inner.send(message)
   }
 
   listen(receiver: TransportReceiver): void {
@@ -78,8 +91,9 @@ export interface World {
   dispose(): Promise<void>
 }
 
-export function createWorld(): World {
-  let router: Router | undefined = createRouter({ realms: { realm1: {}, realm2: {} } })
+/** `realm1` configures the test realm (e.g. its event history); `lag` delays what the client sends by a macrotask. */
+export function createWorld(realm1: RealmOptions = {}, { lag = false } = {}): World {
+  let router: Router | undefined = createRouter({ realms: { realm1, realm2: {} } })
   let adminClient: Client | undefined
   let inFlight = 0
   const world = {
@@ -99,7 +113,7 @@ export function createWorld(): World {
         await new Promise((resolve) => setTimeout(resolve, 2))
         if (!router) throw new ConnectionLostError('the router is down')
         const [clientSide, routerSide] = createLocalPair()
-        const link = new FreezableLink(clientSide)
+        const link = new FreezableLink(clientSide, lag)
         router.attach(routerSide)
         const client = await createClient(link, config)
         world.opened.push(client)
@@ -121,7 +135,7 @@ export function createWorld(): World {
       await stopping?.close()
     },
     startRouter(): void {
-      router ??= createRouter({ realms: { realm1: {}, realm2: {} } })
+      router ??= createRouter({ realms: { realm1, realm2: {} } })
     },
     freeze(): boolean {
       const index = world.opened.findLastIndex((client) => client.isOpen)

@@ -7,7 +7,7 @@ import { type ReactNode, StrictMode } from 'react'
 import { afterEach } from 'vitest'
 import { type Client, type ClientConfig, connectLocal, createClient } from '../../src/client/index.js'
 import { WampProvider } from '../../src/react/index.js'
-import { createRouter } from '../../src/router/index.js'
+import { createRouter, type RealmOptions } from '../../src/router/index.js'
 import { createLocalPair } from '../../src/transports/local.js'
 import type { Transport, TransportReceiver } from '../../src/transports/transport.js'
 
@@ -57,8 +57,9 @@ class SpiedTransport implements Transport {
   }
 }
 
-export function localWire() {
-  const router = createRouter({ realms: { realm1: {} } })
+/** `realm1` configures the router's test realm (e.g. its event history). */
+export function localWire(realm1: RealmOptions = {}) {
+  const router = createRouter({ realms: { realm1 } })
   const sent: unknown[][] = []
   const received: unknown[][] = []
   /** Which session (in the order they opened, from 0) sent or received each message. */
@@ -113,12 +114,12 @@ export function localWire() {
  * The per-file setup of the hook suites: a fresh wire for every test (disposed after it), `mount`,
  * which renders under <StrictMode> inside the wire's provider, and `text` of a test id.
  */
-export function wirePerTest() {
-  let current = localWire()
+export function wirePerTest(realm1: RealmOptions = {}) {
+  let current = localWire(realm1)
   afterEach(async () => {
     cleanup()
     await current.dispose()
-    current = localWire()
+    current = localWire(realm1)
   })
   const mount = (ui: ReactNode) => {
     const tree = (node: ReactNode) => (

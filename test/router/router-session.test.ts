@@ -21,6 +21,8 @@ describe('joining', () => {
           subscription_revocation: true,
           session_meta_api: true,
           subscription_meta_api: true,
+          event_history: true,
+          event_retention: true,
         },
       },
       dealer: {

@@ -16,7 +16,15 @@ export function createTestRouter(): Router {
   return createRouter({
     logger,
     realms: {
-      realm1: { allowDisclose: true },
+      realm1: {
+        allowDisclose: true,
+        // As nexus and Crossbar.io are configured (test/routers/nexus/main.go, crossbar/config.json).
+        eventHistory: [
+          { topic: 'test.history.', match: 'prefix', limit: 1000 },
+          { topic: 'test.history.gapfree', limit: 1000 },
+          { topic: 'test.history.gapshort', limit: 5 },
+        ],
+      },
       realm2: { allowDisclose: false },
       authrealm: { allowDisclose: true, authenticate },
     },

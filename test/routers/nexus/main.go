@@ -102,6 +102,10 @@ func realms(ks keyStore) []*router.RealmConfig {
 	history := []*router.TopicEventHistoryConfig{
 		{Topic: "test.history.", MatchPolicy: "prefix", Limit: 100},
 		{Topic: "test.history", MatchPolicy: "exact", Limit: 100},
+		// Gap-free subscriptions (test/conformance/gap-free.test.tsx): a history longer than
+		// any outage there, and one shorter than one.
+		{Topic: "test.history.gapfree", MatchPolicy: "exact", Limit: 1000},
+		{Topic: "test.history.gapshort", MatchPolicy: "exact", Limit: 5},
 	}
 	// MetaStrict stays false: session meta results carry all session details
 	// (minus transport.auth), so MetaIncludeSessionDetails is not needed.
