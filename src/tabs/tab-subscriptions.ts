@@ -4,8 +4,10 @@ import type { Event, EventHandler, SubscribeOptions } from '../client/types.js'
 import { releaseLater } from '../connection/release-later.js'
 import { stableKey } from '../connection/stable-key.js'
 import { Store } from '../connection/store.js'
+import type { HistoryOptions } from '../connection/backfill.js'
 import type { SubscriptionLease, SubscriptionStatus } from '../connection/subscriptions.js'
 import type { WireLeaseStatus } from './messages.js'
+import { TabHistory, wireHistory } from './tab-history.js'
 import { fromWireError } from './wire-error.js'
 
 interface Entry {
@@ -15,6 +17,10 @@ interface Entry {
   holders: Set<{ handler: EventHandler }>
   status: Store<SubscriptionStatus>
   removal?: { cancel(): void }
+  /** With history options only (a plain subscription's event path stays as it was). */
+  history?: TabHistory
+  /** Refused in the tab (history options that cannot cross): never asked of the hub. */
+  refused?: boolean
 }
 
 /** What the tab registries need from their tab. */
@@ -25,8 +31,8 @@ export interface TabSide {
 }
 
 /**
- * A tab's subscriptions: one hub lease per (topic, options) however many components hold it,
- * each event run once for each holder; given back a macrotask after the last holder leaves.
+ * A tab's subscriptions: one hub lease per (topic, options, history) however many components hold
+ * it, each event run once for each holder; given back a macrotask after the last holder leaves.
  */
 export class TabSubscriptions {
   private readonly byKey = new Map<string, Entry>()
@@ -38,8 +44,15 @@ export class TabSubscriptions {
     return this.byKey.size
   }
 
-  acquire(topic: string, handler: EventHandler, options: SubscribeOptions = {}): SubscriptionLease {
-    const key = stableKey([topic, options])
+  acquire(
+    topic: string,
+    handler: EventHandler,
+    options: SubscribeOptions = {},
+    history?: HistoryOptions,
+  ): SubscriptionLease {
+    // Keyed as the Connection keys it (`sequenceOf` is not part of the key).
+    const { sequenceOf: _notKeyed, ...historyKey } = history ?? {}
+    const key = history ? stableKey([topic, options, historyKey]) : stableKey([topic, options])
     let entry = this.byKey.get(key)
     if (!entry) {
       const lease = this.tab.nextLease()
@@ -47,7 +60,19 @@ export class TabSubscriptions {
       entry = created
       this.byKey.set(key, created)
       this.byLease.set(lease, created)
-      this.tab.post({ t: 'sub', lease, topic, options })
+      const wire = history && wireHistory(history)
+      if (wire instanceof Error) {
+        created.refused = true
+        created.status.set({ status: 'error', error: wire })
+      } else {
+        if (wire) {
+          created.history = new TabHistory(wire)
+          // As the Connection does: a first read is due from the start, `filling` until it answered.
+          const filling = wire.backfill === true || (wire.last ?? 0) > 0
+          created.status.set({ status: 'pending', completeness: { status: 'complete', filling } })
+        }
+        this.ask(created)
+      }
     }
     entry.removal?.cancel()
     entry.removal = undefined
@@ -66,7 +91,7 @@ export class TabSubscriptions {
           if (held.holders.size > 0 || this.byKey.get(key) !== held) return
           this.byKey.delete(key)
           this.byLease.delete(held.lease)
-          this.tab.post({ t: 'unsub', lease: held.lease })
+          if (!held.refused) this.tab.post({ t: 'unsub', lease: held.lease })
         })
       },
     }
@@ -75,24 +100,38 @@ export class TabSubscriptions {
   /** A new hub: ask it for everything again. */
   replay(): void {
     for (const entry of this.byKey.values()) {
-      entry.status.set({ status: 'pending' })
-      this.tab.post({ t: 'sub', lease: entry.lease, topic: entry.topic, options: entry.options })
+      if (entry.refused) continue
+      const completeness = entry.history?.moved(entry.status.getSnapshot().completeness)
+      entry.status.set(completeness ? { status: 'pending', completeness } : { status: 'pending' })
+      this.ask(entry)
     }
   }
 
-  onStatus(lease: number, status: WireLeaseStatus): boolean {
+  onStatus(lease: number, wire: WireLeaseStatus): boolean {
     const entry = this.byLease.get(lease)
     if (!entry) return false
-    entry.status.set(toStatus(status))
+    const status = toStatus<SubscriptionStatus>(wire)
+    if (entry.history) {
+      const completeness = entry.history.merge(status.status, status.completeness)
+      if (completeness) status.completeness = completeness
+    }
+    entry.status.set(status)
     return true
   }
 
   onEvent(lease: number, event: Event): boolean {
     const entry = this.byLease.get(lease)
     if (!entry) return false
+    // A new hub starts its stream afresh: what this tab had already is not delivered again.
+    if (entry.history && !entry.history.admit(event)) return true
     const report = (error: unknown) => this.tab.logger().error(`an event handler of ${entry.topic} threw`, error)
     for (const { handler } of [...entry.holders]) runHandler(handler, event, report)
     return true
+  }
+
+  private ask(entry: Entry): void {
+    const { lease, topic, options, history } = entry
+    this.tab.post({ t: 'sub', lease, topic, options, ...(history ? { history: history.wire } : {}) })
   }
 
   private newStatus(what: string): Store<SubscriptionStatus> {
