@@ -68,7 +68,8 @@ export function wireHistory(history: HistoryOptions): WireHistory | InvalidArgum
     ['backfill', backfill, 'boolean'],
   ] as const) {
     const fits = typeof value === type && (type !== 'number' || Number.isFinite(value))
-    if (value !== undefined && !fits) return new InvalidArgumentError(`history.${name} must be a ${type === 'number' ? 'finite number' : type}`)
+    if (value !== undefined && !fits)
+      return new InvalidArgumentError(`history.${name} must be a ${type === 'number' ? 'finite number' : type}`)
   }
   const out: WireHistory = {}
   if (last !== undefined) out.last = last

@@ -8,9 +8,12 @@ import { TabHubs } from '../../src/tabs/hubs.js'
 import type { HubLink } from '../../src/tabs/link.js'
 import { type MessagePortLike, messagePortLink, type TabPort } from '../../src/tabs/port.js'
 import { TabConnection } from '../../src/tabs/tab-connection.js'
+import type { World } from '../connection/world.js'
 
 export interface Harness {
   router: Router
+  /** The world the hubs open their sessions in, when one was given. */
+  world?: World
   hubs: TabHubs
   /** Every session the hubs opened, and what each subscribed and registered on the router. */
   sessions: Client[]
@@ -29,21 +32,24 @@ export interface Harness {
   close(): Promise<void>
 }
 
-export function createHarness(): Harness {
-  const router = createRouter({
-    realms: {
-      realm1: {},
-      realm2: {},
-      // Ticket `secret-<authid>` joins.
-      authrealm: {
-        authenticate: async (hello) => {
-          const { signature } = await hello.challenge('ticket')
-          if (signature !== `secret-${hello.authid}`) throw new Error('wrong ticket')
-          return { authid: hello.authid ?? '', authrole: 'user' }
+/** `world` (test/connection/world.ts): the hubs open their sessions there, on links a test can freeze. */
+export function createHarness({ world }: { world?: World } = {}): Harness {
+  const router =
+    world?.router ??
+    createRouter({
+      realms: {
+        realm1: {},
+        realm2: {},
+        // Ticket `secret-<authid>` joins.
+        authrealm: {
+          authenticate: async (hello) => {
+            const { signature } = await hello.challenge('ticket')
+            if (signature !== `secret-${hello.authid}`) throw new Error('wrong ticket')
+            return { authid: hello.authid ?? '', authrole: 'user' }
+          },
         },
       },
-    },
-  })
+    })
   const sessions: Client[] = []
   let subscribes = 0
   const live = new Map<Client, number>()
@@ -56,7 +62,7 @@ export function createHarness(): Harness {
   const hubs = new TabHubs({
     logger,
     open: async (_url, config) => {
-      const client = await connectLocal(router, config)
+      const client = world ? await world.open(_url, config) : await connectLocal(router, config)
       sessions.push(client)
       const subscribe = client.subscribe.bind(client)
       client.subscribe = (async (...args: Parameters<Client['subscribe']>) => {
@@ -78,6 +84,7 @@ export function createHarness(): Harness {
   const watchers = new Map<string, () => void>()
   const harness: Harness = {
     router,
+    ...(world ? { world } : {}),
     hubs,
     sessions,
     routerSubscriptions: () => [...live].reduce((n, [client, count]) => n + (client.isOpen ? count : 0), 0),
@@ -113,7 +120,8 @@ export function createHarness(): Harness {
     },
     async close() {
       await Promise.all(tabs.map((tab) => tab.close()))
-      await router.close()
+      if (world) await world.dispose()
+      else await router.close()
     },
   }
   return harness
