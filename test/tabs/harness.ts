@@ -21,6 +21,8 @@ export interface Harness {
   routerSubscriptions: () => number
   /** SUBSCRIBEs sent over all sessions. */
   routerSubscribes: () => number
+  /** The procedures our sessions called, in order (history reads among them). */
+  routerCalls: string[]
   logged: { level: string; message: string }[]
   tabs: TabConnection[]
   /** A new tab; its `vanish()` drops it without a goodbye (a crashed tab, as the hub learns from its lock). */
@@ -52,6 +54,7 @@ export function createHarness({ world }: { world?: World } = {}): Harness {
     })
   const sessions: Client[] = []
   let subscribes = 0
+  const routerCalls: string[] = []
   const live = new Map<Client, number>()
   const logged: Harness['logged'] = []
   const logger: Logger = {
@@ -64,6 +67,11 @@ export function createHarness({ world }: { world?: World } = {}): Harness {
     open: async (_url, config) => {
       const client = world ? await world.open(_url, config) : await connectLocal(router, config)
       sessions.push(client)
+      const call = client.call.bind(client)
+      client.call = ((...args: Parameters<Client['call']>) => {
+        routerCalls.push(args[0])
+        return call(...args)
+      }) as Client['call']
       const subscribe = client.subscribe.bind(client)
       client.subscribe = (async (...args: Parameters<Client['subscribe']>) => {
         const subscription = await subscribe(...args)
@@ -89,6 +97,7 @@ export function createHarness({ world }: { world?: World } = {}): Harness {
     sessions,
     routerSubscriptions: () => [...live].reduce((n, [client, count]) => n + (client.isOpen ? count : 0), 0),
     routerSubscribes: () => subscribes,
+    routerCalls,
     logged,
     tabs,
     sharing: () => ({
