@@ -76,11 +76,12 @@ async function subscribers(topic = TOPIC): Promise<number> {
   return id === undefined ? 0 : countSubscribers(meta, id)
 }
 
-async function openTab(mode: 'worker' | 'leader', name: string, callee = false): Promise<Page> {
+async function openTab(mode: 'worker' | 'leader', name: string, callee = false, historyTopic?: string): Promise<Page> {
   const page = await browser.newPage()
   pages.add(page)
   page.on('pageerror', (error) => problems.push(`${name}: ${error.message}`))
   const query = new URLSearchParams({ url: router.wsUrl, realm: 'realm1', mode, name, callee: callee ? '1' : '0' })
+  if (historyTopic) query.set('historyTopic', historyTopic)
   await page.goto(`${base}/index.html?${query}`)
   await sessionOf(page, (s) => s.startsWith('open:'))
   const via = await page.evaluate(() => (window as unknown as { wamp: { sharedVia?: string } }).wamp.sharedVia)
@@ -277,5 +278,34 @@ describe('the "Shared across tabs" story (two providers in one page on one hub)'
       .click()
     await page.getByTestId('answer-tab B').filter({ hasText: 'tab B answers tab B' }).waitFor({ timeout: 10_000 })
     expect(await page.getByTestId('events-tab B').textContent()).toBe('1 event, last from tab A')
+  })
+})
+
+describe('useSubscription({ history }) across tabs (SharedWorker)', () => {
+  const HISTORY = 'test.history.gapfree' // kept by every test router (test/routers)
+
+  it('the first tab starts with the last 3 stored events; a later tab shares the stream; one subscription for both', async () => {
+    // nexus drops a history with its last subscriber, Crossbar.io stores only while one is subscribed.
+    const keeper = await connect(router.wsUrl, { realm: 'realm1' })
+    try {
+      await keeper.subscribe(HISTORY, () => {})
+      for (const n of [1, 2, 3, 4, 5]) await meta.publish(HISTORY, [n], {}, { acknowledge: true })
+      const historyOf = (page: Page) =>
+        page.evaluate(() => (window as unknown as { historyEvents: number[] }).historyEvents.slice())
+      const a = await openTab('worker', 'a', false, HISTORY)
+      await a.getByTestId('history').filter({ hasText: 'active complete' }).waitFor()
+      expect(await historyOf(a)).toEqual([3, 4, 5])
+      const b = await openTab('worker', 'b', false, HISTORY)
+      await b.getByTestId('history').filter({ hasText: 'active complete' }).waitFor()
+      expect(await subscribers(HISTORY)).toBe(2) // the keeper and the tabs' one session
+      await meta.publish(HISTORY, [6], {}, { acknowledge: true })
+      await a.waitForFunction(() => (window as unknown as { historyEvents: number[] }).historyEvents.length >= 4)
+      await b.waitForFunction(() => (window as unknown as { historyEvents: number[] }).historyEvents.length >= 1)
+      await new Promise((ok) => setTimeout(ok, 100)) // a duplicate would have arrived by now
+      expect(await historyOf(a)).toEqual([3, 4, 5, 6])
+      expect(await historyOf(b)).toEqual([6])
+    } finally {
+      await keeper.close()
+    }
   })
 })
