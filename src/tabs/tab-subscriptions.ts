@@ -7,7 +7,7 @@ import { stableKey } from '../connection/stable-key.js'
 import { Store } from '../connection/store.js'
 import type { SubscriptionLease, SubscriptionStatus } from '../connection/subscriptions.js'
 import type { WireLeaseStatus } from './messages.js'
-import { TabHistory, wireHistory } from './tab-history.js'
+import type { TabHistory } from './tab-history.js'
 import { fromWireError } from './wire-error.js'
 
 interface Entry {
@@ -19,8 +19,8 @@ interface Entry {
   removal?: { cancel(): void }
   /** With history options only (a plain subscription's event path stays as it was). */
   history?: TabHistory
-  /** Refused in the tab (history options that cannot cross): never asked of the hub. */
-  refused?: boolean
+  /** Asked of the hub: not while its history part loads, nor when refused in the tab. */
+  asked?: boolean
 }
 
 /** What the tab registries need from their tab. */
@@ -60,19 +60,8 @@ export class TabSubscriptions {
       entry = created
       this.byKey.set(key, created)
       this.byLease.set(lease, created)
-      const wire = history && wireHistory(history)
-      if (wire instanceof Error) {
-        created.refused = true
-        created.status.set({ status: 'error', error: wire })
-      } else {
-        if (wire) {
-          created.history = new TabHistory(wire)
-          // As the Connection does: a first read is due from the start, `filling` until it answered.
-          const filling = wire.backfill === true || (wire.last ?? 0) > 0
-          created.status.set({ status: 'pending', completeness: { status: 'complete', filling } })
-        }
-        this.ask(created)
-      }
+      if (history) this.askWithHistory(created, history)
+      else this.ask(created)
     }
     entry.removal?.cancel()
     entry.removal = undefined
@@ -91,7 +80,7 @@ export class TabSubscriptions {
           if (held.holders.size > 0 || this.byKey.get(key) !== held) return
           this.byKey.delete(key)
           this.byLease.delete(held.lease)
-          if (!held.refused) this.tab.post({ t: 'unsub', lease: held.lease })
+          if (held.asked) this.tab.post({ t: 'unsub', lease: held.lease })
         })
       },
     }
@@ -100,7 +89,8 @@ export class TabSubscriptions {
   /** A new hub: ask it for everything again. */
   replay(): void {
     for (const entry of this.byKey.values()) {
-      if (entry.refused) continue
+      // One still loading its history part asks once loaded, of whichever hub is there then.
+      if (!entry.asked) continue
       const completeness = entry.history?.moved(entry.status.getSnapshot().completeness)
       entry.status.set(completeness ? { status: 'pending', completeness } : { status: 'pending' })
       this.ask(entry)
@@ -129,7 +119,31 @@ export class TabSubscriptions {
     return true
   }
 
+  /**
+   * Loads the history part (a chunk of its own, as the Connection's backfill is), then asks the hub;
+   * history options that cannot cross (`sequenceOf`) are refused here with an error naming them.
+   */
+  private askWithHistory(entry: Entry, history: HistoryOptions): void {
+    // As the Connection does: a first read is due from the start, `filling` until it answered.
+    const filling = history.backfill === true || (history.last ?? 0) > 0
+    entry.status.set({ status: 'pending', completeness: { status: 'complete', filling } })
+    import('./tab-history.js').then(
+      ({ TabHistory, wireHistory }) => {
+        if (this.byLease.get(entry.lease) !== entry) return
+        const wire = wireHistory(history)
+        if (wire instanceof Error) {
+          entry.status.set({ status: 'error', error: wire })
+          return
+        }
+        entry.history = new TabHistory(wire)
+        this.ask(entry)
+      },
+      (error: Error) => entry.status.set({ status: 'error', error }),
+    )
+  }
+
   private ask(entry: Entry): void {
+    entry.asked = true
     const { lease, topic, options, history } = entry
     this.tab.post({ t: 'sub', lease, topic, options, ...(history ? { history: history.wire } : {}) })
   }

@@ -11,7 +11,7 @@ import { type MessagePortLike, messagePortLink } from '../../src/tabs/port.js'
 import { TabConnection } from '../../src/tabs/tab-connection.js'
 import { TabSubscriptions } from '../../src/tabs/tab-subscriptions.js'
 import { createWorld } from '../connection/world.js'
-import { until } from '../support/wait.js'
+import { sleep, until } from '../support/wait.js'
 import { createHarness, type Harness } from './harness.js'
 
 const TOPIC = 'tabs.history.price'
@@ -123,8 +123,8 @@ describe('history across tabs', () => {
       {},
       { backfill: true, sequenceOf: (e) => e.args[0] as number },
     )
-    const { status, error } = lease.status.getSnapshot()
-    expect(status).toBe('error')
+    await until('refused', () => lease.status.getSnapshot().status === 'error')
+    const { error } = lease.status.getSnapshot()
     expect(error).toBeInstanceOf(InvalidArgumentError)
     expect(error?.message).toContain('history.sequenceOf')
     const plain = tab.acquireSubscription('tabs.history.other', () => {})
@@ -140,6 +140,7 @@ describe('history across tabs', () => {
     const tab = harness.openTab()
     tab.start()
     const lease = tab.acquireSubscription(TOPIC, () => {}, {}, { last: '3' as unknown as number })
+    await until('refused', () => lease.status.getSnapshot().status === 'error')
     expect(lease.status.getSnapshot().error?.message).toBe('history.last must be a finite number')
     const bad = tab.acquireSubscription(TOPIC, () => {}, {}, { last: -1 })
     await until('the hub says why', () => bad.status.getSnapshot().status === 'error')
@@ -213,7 +214,7 @@ describe('the protocol carries history and completeness, checked', () => {
 })
 
 describe('TabSubscriptions across a hub change', () => {
-  it('a new hub starting the stream afresh: what the tab had is not delivered again, and the move is a reported gap', () => {
+  it('a new hub starting the stream afresh: what the tab had is not delivered again, and the move is a reported gap', async () => {
     const posted: { t: string; lease?: number }[] = []
     let next = 1
     const subs = new TabSubscriptions({
@@ -223,6 +224,7 @@ describe('TabSubscriptions across a hub change', () => {
     })
     const seen: number[] = []
     const lease = subs.acquire(TOPIC, (e) => void seen.push(e.args[0] as number), {}, { last: 2 })
+    await until('asked of the hub once its history part loaded', () => posted.some((m) => m.t === 'sub'))
     const event = (n: number) => ({
       args: [n],
       kwargs: {},
@@ -248,5 +250,18 @@ describe('TabSubscriptions across a hub change', () => {
     expect(seen).toEqual([1, 2, 3])
     expect(lease.status.getSnapshot().completeness).toMatchObject({ status: 'partial', filling: false })
     expect(lease.status.getSnapshot().completeness?.reason).toMatch(/moved to another tab/)
+  })
+
+  it('released at once, while its history part loads: the hub is asked and told in balance, or not at all', async () => {
+    const posted: { t: string }[] = []
+    const subs = new TabSubscriptions({
+      post: (m) => void posted.push(m as { t: string }),
+      nextLease: () => 1,
+      logger: () => ({ debug() {}, warn() {}, error() {} }),
+    })
+    subs.acquire(TOPIC, () => {}, {}, { backfill: true }).release()
+    await until('given back', () => subs.size === 0)
+    await sleep(10)
+    expect(posted.filter((m) => m.t === 'sub').length).toBe(posted.filter((m) => m.t === 'unsub').length)
   })
 })
