@@ -25,7 +25,8 @@ export interface HistoryOptions {
   limit?: number
   /**
    * The publisher's own numbering of an event, if it has one: then `missing` of a partial fill is
-   * known. Read from the first holder; not part of the subscription's key.
+   * known. Read from the first holder; not part of the subscription's key. Not with a session shared
+   * across tabs (a function cannot reach it): refused there with an InvalidArgumentError naming it.
    */
   sequenceOf?: (event: Event) => number | undefined
 }

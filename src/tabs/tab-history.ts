@@ -6,31 +6,56 @@ import type { WireHistory } from './messages.js'
 
 /**
  * The tab's side of one history subscription shared across tabs. The hub's Connection does the
- * real work (history reads, backfill, completeness); the tab keeps what outlives a hub: the
- * publications it delivered (a new hub starts its stream afresh, its `last` would repeat them) and
- * the gap a hub change leaves, so completeness never gets better by moving hubs.
+ * real work (history reads, backfill, completeness); the tab keeps what outlives a hub: where it
+ * stands in the stream and what it delivered (a new hub starts the stream afresh: its `last` would
+ * repeat events, or bring older ones this tab never had), and the gap a hub change leaves, so
+ * completeness never gets better by moving hubs. Its machine:
+ *
+ * | phase    | on                                        | next     | effects                                         |
+ * |----------|-------------------------------------------|----------|-------------------------------------------------|
+ * | `live`   | event                                     | `live`   | deliver unless delivered already                |
+ * | any      | a new hub, after a hub granted it         | `resync` | note `partial`; hold events from now on         |
+ * | `resync` | the event this tab delivered last         | `live`   | drop what was held (older than it)              |
+ * | `resync` | another event                             | `resync` | hold it                                         |
+ * | `resync` | a status that is not filling              | `live`   | deliver what was held (all newer), each once    |
  */
 export class TabHistory {
   private readonly delivered: RecentIds
+  private phase: { name: 'live' } | { name: 'resync'; held: Event[] } = { name: 'live' }
+  /** The publication this tab delivered last. */
+  private position: number | undefined
   /** A hub granted this subscription once: what a later hub starts from is not where this one stood. */
   private served = false
   /** The worst this tab itself saw (a hub change); merged with each hub's report. */
   private note: StreamCompleteness | undefined
 
-  constructor(readonly wire: WireHistory) {
+  constructor(
+    readonly wire: WireHistory,
+    private readonly deliver: (event: Event) => void,
+  ) {
     this.delivered = new RecentIds(Math.max(1024, wire.limit ?? 1000, wire.last ?? 0))
   }
 
-  /** True when the event is new to this tab (and remembers it). */
-  admit(event: Event): boolean {
-    if (this.delivered.has(event.publication)) return false
-    this.delivered.add(event.publication)
-    return true
+  /** An event from the hub. */
+  receive(event: Event): void {
+    if (this.phase.name === 'live') {
+      this.deliverOnce(event)
+      return
+    }
+    // The new stream's fill comes oldest first: everything up to our position is behind us.
+    if (event.publication === this.position) this.phase = { name: 'live' }
+    else this.phase.held.push(event)
   }
 
-  /** The hub's completeness, made no better than what this tab saw. */
+  /** A status from the hub: its completeness, made no better than what this tab saw. */
   merge(status: string, hub: StreamCompleteness | undefined): StreamCompleteness | undefined {
     if (status === 'active') this.served = true
+    if (this.phase.name === 'resync' && !hub?.filling) {
+      // The fill is over without our position in it: it is older than all of them.
+      const { held } = this.phase
+      this.phase = { name: 'live' }
+      for (const event of held) this.deliverOnce(event)
+    }
     if (!hub || !this.note || rank(this.note.status) <= rank(hub.status)) return hub
     return { ...this.note, filling: hub.filling }
   }
@@ -38,6 +63,7 @@ export class TabHistory {
   /** A new hub: a stream it starts afresh does not read back what was published during the move. */
   moved(current: StreamCompleteness | undefined): StreamCompleteness | undefined {
     if (!this.served) return current
+    if (this.position !== undefined) this.phase = { name: 'resync', held: [] }
     const gap: StreamCompleteness = {
       status: 'partial',
       reason: 'the shared session moved to another tab: what was published meanwhile was not read back',
@@ -45,6 +71,13 @@ export class TabHistory {
     }
     this.note = this.note && rank(this.note.status) > rank(gap.status) ? this.note : gap
     return current && rank(current.status) > rank(this.note.status) ? { ...current, filling: true } : this.note
+  }
+
+  private deliverOnce(event: Event): void {
+    if (this.delivered.has(event.publication)) return
+    this.delivered.add(event.publication)
+    this.position = event.publication
+    this.deliver(event)
   }
 }
 

@@ -112,11 +112,15 @@ export class TabSubscriptions {
   onEvent(lease: number, event: Event): boolean {
     const entry = this.byLease.get(lease)
     if (!entry) return false
-    // A new hub starts its stream afresh: what this tab had already is not delivered again.
-    if (entry.history && !entry.history.admit(event)) return true
+    // Through the history part: a new hub starts its stream afresh, which this tab lines up with its own.
+    if (entry.history) entry.history.receive(event)
+    else this.run(entry, event)
+    return true
+  }
+
+  private run(entry: Entry, event: Event): void {
     const report = (error: unknown) => this.tab.logger().error(`an event handler of ${entry.topic} threw`, error)
     for (const { handler } of [...entry.holders]) runHandler(handler, event, report)
-    return true
   }
 
   /**
@@ -135,7 +139,7 @@ export class TabSubscriptions {
           entry.status.set({ status: 'error', error: wire })
           return
         }
-        entry.history = new TabHistory(wire)
+        entry.history = new TabHistory(wire, (event) => this.run(entry, event))
         this.ask(entry)
       },
       (error: Error) => entry.status.set({ status: 'error', error }),

@@ -295,10 +295,10 @@ describe('useSubscription({ history }) across tabs (SharedWorker)', () => {
       // Crossbar.io counts a subscriber of its own on history topics: count from here.
       const before = await subscribers(HISTORY)
       const a = await openTab('worker', 'a', false, HISTORY)
-      await a.getByTestId('history').filter({ hasText: 'active complete' }).waitFor()
+      await a.getByTestId('history').filter({ hasText: /^active complete$/ }).waitFor()
       expect(await historyOf(a)).toEqual([3, 4, 5])
       const b = await openTab('worker', 'b', false, HISTORY)
-      await b.getByTestId('history').filter({ hasText: 'active complete' }).waitFor()
+      await b.getByTestId('history').filter({ hasText: /^active complete$/ }).waitFor()
       expect(await subscribers(HISTORY)).toBe(before + 1) // the tabs' one session
       await meta.publish(HISTORY, [6], {}, { acknowledge: true })
       await a.waitForFunction(() => (window as unknown as { historyEvents: number[] }).historyEvents.length >= 4)
@@ -306,6 +306,43 @@ describe('useSubscription({ history }) across tabs (SharedWorker)', () => {
       await new Promise((ok) => setTimeout(ok, 100)) // a duplicate would have arrived by now
       expect(await historyOf(a)).toEqual([3, 4, 5, 6])
       expect(await historyOf(b)).toEqual([6])
+    } finally {
+      await keeper.close()
+    }
+  })
+
+  it('leader mode: when the leader tab closes, the other tab gets nothing twice and says partial (the switch is not read back)', async () => {
+    const keeper = await connect(router.wsUrl, { realm: 'realm1' })
+    try {
+      await keeper.subscribe(HISTORY, () => {})
+      const base = 1000 // above what the test before published on this topic
+      for (const n of [1, 2, 3]) await meta.publish(HISTORY, [base + n], {}, { acknowledge: true })
+      const historyOf = (page: Page) =>
+        page.evaluate(() => (window as unknown as { historyEvents: number[] }).historyEvents.slice())
+      const leader = await openTab('leader', 'a', false, HISTORY)
+      const b = await openTab('leader', 'b', false, HISTORY)
+      await leader.getByTestId('history').filter({ hasText: /^active complete$/ }).waitFor()
+      await b.getByTestId('history').filter({ hasText: /^active complete$/ }).waitFor()
+      console.log('DEBUG', await historyOf(leader), await historyOf(b), await leader.getByTestId('history').textContent(), await leader.evaluate(() => JSON.stringify((window as unknown as { wamp: { stats?: unknown; sharedVia?: string } }).wamp.sharedVia)))
+      expect(await historyOf(leader)).toEqual([base + 1, base + 2, base + 3])
+      await meta.publish(HISTORY, [base + 4], {}, { acknowledge: true })
+      await b.waitForFunction(
+        (n) => (window as unknown as { historyEvents: number[] }).historyEvents.includes(n),
+        base + 4,
+      )
+      const before = await sessionOf(b)
+      await leader.close()
+      pages.delete(leader)
+      await sessionOf(b, (s) => s.startsWith('open:') && s !== before)
+      await b.getByTestId('history').filter({ hasText: /^active partial$/ }).waitFor()
+      await meta.publish(HISTORY, [base + 5], {}, { acknowledge: true })
+      await b.waitForFunction(
+        (n) => (window as unknown as { historyEvents: number[] }).historyEvents.includes(n),
+        base + 5,
+      )
+      await new Promise((ok) => setTimeout(ok, 100)) // a duplicate would have arrived by now
+      // The new leader's stream starts with `last: 3` again: the tab drops what it had.
+      expect(await historyOf(b)).toEqual([base + 4, base + 5])
     } finally {
       await keeper.close()
     }

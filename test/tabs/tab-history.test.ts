@@ -252,6 +252,43 @@ describe('TabSubscriptions across a hub change', () => {
     expect(lease.status.getSnapshot().completeness?.reason).toMatch(/moved to another tab/)
   })
 
+  it('a new hub whose `last` brings events older than where the tab stands: they are not delivered, out of order', async () => {
+    const posted: { t: string }[] = []
+    const subs = new TabSubscriptions({
+      post: (m) => void posted.push(m as { t: string }),
+      nextLease: () => 1,
+      logger: () => ({ debug() {}, warn() {}, error() {} }),
+    })
+    const seen: number[] = []
+    subs.acquire(TOPIC, (e) => void seen.push(e.args[0] as number), {}, { last: 3 })
+    await until('asked', () => posted.some((m) => m.t === 'sub'))
+    const event = (n: number) => ({
+      args: [n],
+      kwargs: {},
+      details: {},
+      topic: TOPIC,
+      subscription: 1,
+      publication: 100 + n,
+    })
+    const filling = (status: 'pending' | 'active', yes: boolean) =>
+      subs.onStatus(1, { status, completeness: { status: 'complete', filling: yes } })
+    filling('active', false)
+    subs.onEvent(1, event(4)) // this tab joined the stream late: 4 is all it had
+    subs.replay()
+    filling('pending', true)
+    for (const n of [2, 3, 4]) subs.onEvent(1, event(n)) // the new hub's `last: 3`
+    subs.onEvent(1, event(5))
+    filling('active', false)
+    expect(seen).toEqual([4, 5])
+    subs.replay() // and a hub whose history no longer has 5: all it brings is newer
+    filling('pending', true)
+    for (const n of [7, 8]) subs.onEvent(1, event(n))
+    expect(seen).toEqual([4, 5])
+    filling('active', false)
+    subs.onEvent(1, event(9))
+    expect(seen).toEqual([4, 5, 7, 8, 9])
+  })
+
   it('released at once, while its history part loads: the hub is asked and told in balance, or not at all', async () => {
     const posted: { t: string }[] = []
     const subs = new TabSubscriptions({
