@@ -14,7 +14,7 @@ import type { WireHistory } from './messages.js'
  * | phase    | on                                        | next     | effects                                         |
  * |----------|-------------------------------------------|----------|-------------------------------------------------|
  * | `live`   | event                                     | `live`   | deliver unless delivered already                |
- * | any      | a new hub, after a hub granted it         | `resync` | note `partial`; hold events from now on         |
+ * | any      | a new hub (it was asked of the old one)   | `resync` | note `partial`; hold events if it has delivered any |
  * | `resync` | the event this tab delivered last         | `live`   | drop what was held (older than it)              |
  * | `resync` | another event                             | `resync` | hold it                                         |
  * | `resync` | a status that is not filling              | `live`   | deliver what was held (all newer), each once    |
@@ -24,8 +24,6 @@ export class TabHistory {
   private phase: { name: 'live' } | { name: 'resync'; held: Event[] } = { name: 'live' }
   /** The publication this tab delivered last. */
   private position: number | undefined
-  /** A hub granted this subscription once: what a later hub starts from is not where this one stood. */
-  private served = false
   /** The worst this tab itself saw (a hub change); merged with each hub's report. */
   private note: StreamCompleteness | undefined
 
@@ -48,8 +46,7 @@ export class TabHistory {
   }
 
   /** A status from the hub: its completeness, made no better than what this tab saw. */
-  merge(status: string, hub: StreamCompleteness | undefined): StreamCompleteness | undefined {
-    if (status === 'active') this.served = true
+  merge(hub: StreamCompleteness | undefined): StreamCompleteness | undefined {
     if (this.phase.name === 'resync' && !hub?.filling) {
       // The fill is over without our position in it: it is older than all of them.
       const { held } = this.phase
@@ -60,9 +57,11 @@ export class TabHistory {
     return { ...this.note, filling: hub.filling }
   }
 
-  /** A new hub: a stream it starts afresh does not read back what was published during the move. */
+  /**
+   * A new hub (this subscription was asked of the old one): a stream it starts afresh does not read
+   * back what was published during the move, nor since this tab asked if the old hub had not granted it yet.
+   */
   moved(current: StreamCompleteness | undefined): StreamCompleteness | undefined {
-    if (!this.served) return current
     if (this.position !== undefined) this.phase = { name: 'resync', held: [] }
     const gap: StreamCompleteness = {
       status: 'partial',

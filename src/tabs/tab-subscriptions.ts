@@ -102,7 +102,7 @@ export class TabSubscriptions {
     if (!entry) return false
     const status = toStatus<SubscriptionStatus>(wire)
     if (entry.history) {
-      const completeness = entry.history.merge(status.status, status.completeness)
+      const completeness = entry.history.merge(status.completeness)
       if (completeness) status.completeness = completeness
     }
     entry.status.set(status)

@@ -29,6 +29,8 @@ export interface Harness {
   openTab(realm?: string, options?: ConnectionOptions): TabConnection & { vanish(): void }
   /** What `acrossTabs()` gives, with every tab's port to this harness's hubs (for WampProvider). */
   sharing(): SessionSharing
+  /** The leader tab closes and another takes over: new hubs (a new session), every open tab asks them again. */
+  moveHub(): Promise<void>
   /** Posts a raw value to the hub as if a tab had sent it. */
   rawPort(): TabPort
   close(): Promise<void>
@@ -62,38 +64,46 @@ export function createHarness({ world }: { world?: World } = {}): Harness {
     warn: (message) => logged.push({ level: 'warn', message }),
     error: (message) => logged.push({ level: 'error', message }),
   }
-  const hubs = new TabHubs({
-    logger,
-    open: async (_url, config) => {
-      const client = world ? await world.open(_url, config) : await connectLocal(router, config)
-      sessions.push(client)
-      const call = client.call.bind(client)
-      client.call = ((...args: Parameters<Client['call']>) => {
-        routerCalls.push(args[0])
-        return call(...args)
-      }) as Client['call']
-      const subscribe = client.subscribe.bind(client)
-      client.subscribe = (async (...args: Parameters<Client['subscribe']>) => {
-        const subscription = await subscribe(...args)
-        subscribes += 1
-        live.set(client, (live.get(client) ?? 0) + 1)
-        const unsubscribe = subscription.unsubscribe.bind(subscription)
-        return Object.assign(subscription, {
-          unsubscribe: async () => {
-            live.set(client, (live.get(client) ?? 0) - 1)
-            await unsubscribe()
-          },
-        })
-      }) as Client['subscribe']
-      return client
-    },
-  })
+  const newHubs = () =>
+    new TabHubs({
+      logger,
+      open: async (_url, config) => {
+        const client = world ? await world.open(_url, config) : await connectLocal(router, config)
+        sessions.push(client)
+        const call = client.call.bind(client)
+        client.call = ((...args: Parameters<Client['call']>) => {
+          routerCalls.push(args[0])
+          return call(...args)
+        }) as Client['call']
+        const subscribe = client.subscribe.bind(client)
+        client.subscribe = (async (...args: Parameters<Client['subscribe']>) => {
+          const subscription = await subscribe(...args)
+          subscribes += 1
+          live.set(client, (live.get(client) ?? 0) + 1)
+          const unsubscribe = subscription.unsubscribe.bind(subscription)
+          return Object.assign(subscription, {
+            unsubscribe: async () => {
+              live.set(client, (live.get(client) ?? 0) - 1)
+              await unsubscribe()
+            },
+          })
+        }) as Client['subscribe']
+        return client
+      },
+    })
+  let hubs = newHubs()
+  /** Each open tab's way to a new hub (what a leader change calls). */
+  const reconnectors = new Map<TabConnection, (port: TabPort) => void>()
+  /** The hub ends of the tabs' ports: closed when the session moves. */
+  const movable: MessagePort[] = []
   const tabs: TabConnection[] = []
   const watchers = new Map<string, () => void>()
   const harness: Harness = {
     router,
     ...(world ? { world } : {}),
-    hubs,
+    get hubs() {
+      return hubs
+    },
     sessions,
     routerSubscriptions: () => [...live].reduce((n, [client, count]) => n + (client.isOpen ? count : 0), 0),
     routerSubscribes: () => subscribes,
@@ -105,11 +115,18 @@ export function createHarness({ world }: { world?: World } = {}): Harness {
     }),
     openTab(realm = 'realm1', options?: ConnectionOptions) {
       const { port1, port2 } = new MessageChannel()
+      movable.push(port2)
       hubs.serve(messagePortLink(port2 as unknown as MessagePortLike), (tabId, gone) => watchers.set(tabId, gone))
       const link: HubLink = {
         kind: 'port',
-        open: (_tabId, onHub) => onHub(messagePortLink(port1 as unknown as MessagePortLike)),
-        close: () => port1.close(),
+        open: (_tabId, onHub) => {
+          reconnectors.set(tab, onHub)
+          onHub(messagePortLink(port1 as unknown as MessagePortLike))
+        },
+        close: () => {
+          reconnectors.delete(tab)
+          port1.close()
+        },
       }
       const tab = new TabConnection(
         { realm, liveness: false, reconnect: { initialDelay: 5, maxDelay: 20 }, logger, ...options },
@@ -121,6 +138,19 @@ export function createHarness({ world }: { world?: World } = {}): Harness {
       }
       tabs.push(tab)
       return tab
+    },
+    async moveHub() {
+      const old = hubs
+      hubs = newHubs()
+      await old.closeAll()
+      // The old leader is gone: a hello still on its way to it goes nowhere.
+      for (const port of movable.splice(0)) port.close()
+      for (const onHub of reconnectors.values()) {
+        const { port1, port2 } = new MessageChannel()
+        movable.push(port2)
+        hubs.serve(messagePortLink(port2 as unknown as MessagePortLike), (tabId, gone) => watchers.set(tabId, gone))
+        onHub(messagePortLink(port1 as unknown as MessagePortLike))
+      }
     },
     rawPort() {
       const { port1, port2 } = new MessageChannel()

@@ -9,6 +9,9 @@
  * 1. each tab's delivered numbers strictly increase (in order, none twice);
  * 2. each tab mirrors a completeness, and while it is `complete` the tab's numbers have no gap;
  * 3. one router subscription, however many tabs hold it;
+ * The session also moves to another hub (the leader tab closes): the new hub starts the stream
+ * afresh (`last: 3` again); each tab lines it up with its own position, so invariant 1 holds, and
+ * says `partial` (what was published during the move is not read back) — checked at the settle.
  * and after a settle (the session open, no fill in flight, every publication acknowledged):
  * 4. every tab has every number from its first one to the last published, and says `complete`;
  *    a tab that joined later gets nothing the stream had delivered before it joined (no `last`
@@ -36,6 +39,13 @@ interface Holder {
    * again). It may get older ones the stream had not delivered yet (lost on a dead link, then filled).
    */
   streamAt: number
+  /** The session moved to another hub while this tab held the stream: a gap it must report. */
+  moved?: boolean
+  /**
+   * It joined after a move: the new hub's first fill (its `last`) may still have been on its way,
+   * and reaches every holder of that time, so `streamAt` (the old stream's) says nothing.
+   */
+  afterMove: boolean
 }
 
 interface Real {
@@ -44,10 +54,11 @@ interface Real {
   holders: Holder[]
   next: number
   publishing: Promise<unknown>[]
+  moves: number
 }
 
 type Command = fc.AsyncCommand<Record<string, never>, Real>
-const stats = { runs: 0, steps: 0, outages: 0, joins: 0, delivered: 0 }
+const stats = { runs: 0, steps: 0, outages: 0, joins: 0, moves: 0, delivered: 0 }
 
 function gaps(numbers: number[]): number {
   let total = 0
@@ -79,10 +90,10 @@ function join(real: Real): Holder {
       numbers.push(event.args[0] as number)
     },
     {},
-    { backfill: true },
+    { last: 3, backfill: true },
   )
   const streamAt = Math.max(0, ...real.holders.map((h) => h.numbers.at(-1) ?? 0))
-  const holder = { lease, numbers, joinedAt: real.next, streamAt }
+  const holder = { lease, numbers, joinedAt: real.next, streamAt, afterMove: real.moves > 0 }
   real.holders.push(holder)
   return holder
 }
@@ -138,6 +149,21 @@ const joinLate: Command = {
   toString: () => 'a tab joins the stream',
 }
 
+/** The leader tab closes: a new hub, a new session, every tab asks it again (its `last: 3` comes again). */
+const moveHub: Command = {
+  check: () => true,
+  async run(_model, real) {
+    stats.moves += 1
+    real.moves += 1
+    // The leader tab closes for good: its session ends (a dead link of it is reaped, not left half-open).
+    real.world.reapFrozen()
+    for (const holder of real.holders) holder.moved = true
+    await real.harness.moveHub()
+    checkInvariants(real)
+  },
+  toString: () => 'the session moves to another hub',
+}
+
 const wait = (ms: number): Command => ({
   check: () => true,
   async run(_model, real) {
@@ -164,16 +190,25 @@ async function settle(real: Real): Promise<void> {
   checkInvariants(real)
   for (const [index, holder] of real.holders.entries()) {
     const first = holder.numbers[0]
+    const completeness = holder.lease.status.getSnapshot().completeness?.status
+    // A new hub's first read can be lost with its session (an outage right after the move): the
+    // Connection reports that `partial` (issue 20), which every later holder of that stream shares.
+    if (holder.moved || (holder.afterMove && completeness === 'partial')) {
+      // What was published during the move is not read back: a reported gap (checked after every
+      // step: `complete` has no gap), or none when it was not asked of the old hub yet.
+      if (last > 0) expect(holder.numbers.at(-1), `tab ${index}: live again after the move`).toBe(last)
+      continue
+    }
     if (first === undefined) {
       expect(holder.joinedAt, `tab ${index}: nothing since it joined`).toBeGreaterThan(last)
       continue
     }
-    expect(first, `tab ${index}: no \`last\` again`).toBeGreaterThan(holder.streamAt)
+    if (!holder.afterMove) expect(first, `tab ${index}: no \`last\` again`).toBeGreaterThan(holder.streamAt)
     expect(first, `tab ${index}: nothing missed since it joined`).toBeLessThanOrEqual(holder.joinedAt)
     expect(holder.numbers, `tab ${index}: every number from its first`).toEqual(
       Array.from({ length: last - first + 1 }, (_, i) => first + i),
     )
-    expect(holder.lease.status.getSnapshot().completeness?.status).toBe('complete')
+    expect(completeness).toBe('complete')
     stats.delivered += holder.numbers.length
   }
 }
@@ -189,6 +224,7 @@ describe('history across tabs (model-based)', () => {
       fc.constant(dropSession),
       fc.integer({ min: 1, max: 20 }).map(reapWhilePublishing),
       fc.constant(joinLate),
+      fc.constant(moveHub),
       fc.integer({ min: 0, max: 6 }).map(wait),
     ]
     await fc.assert(
@@ -196,7 +232,7 @@ describe('history across tabs (model-based)', () => {
         stats.runs += 1
         const world = createWorld({ eventHistory: [{ topic: TOPIC, limit: 10_000 }] }, { lag: true })
         const harness = createHarness({ world })
-        const real: Real = { harness, world, holders: [], next: 1, publishing: [] }
+        const real: Real = { harness, world, holders: [], next: 1, publishing: [], moves: 0 }
         try {
           join(real)
           await until('the first tab is live', () => real.holders.every(settledHolder))
@@ -213,5 +249,6 @@ describe('history across tabs (model-based)', () => {
     )
     expect(stats.outages).toBeGreaterThan(0)
     expect(stats.joins).toBeGreaterThan(0)
+    expect(stats.moves).toBeGreaterThan(0)
   }, 120_000)
 })
