@@ -193,13 +193,14 @@ export class Backfill {
   ): { fresh: Event[]; cut?: string } {
     const position = this.position
     if (position.at === 'unknown') {
-      // The first read: start with the last `last` events published before we subscribed (those
-      // after came live and follow), and stand after the newest of them.
+      // The first read: start with the last `last` events published before we subscribed, then
+      // all stored since (they came live, or were lost on the dead link of an earlier session).
       const last = this.options.last ?? 0
       // The first read was lost with its session: what came while subscribed there is not known.
       if (this.grants > 1) this.note({ status: 'partial', reason: 'the first history read was lost with its session' })
       this.position = this.anchor(beforeLive[beforeLive.length - 1])
-      return { fresh: last > 0 ? beforeLive.slice(Math.max(0, beforeLive.length - last)) : [] }
+      const start = last > 0 ? beforeLive.slice(Math.max(0, beforeLive.length - last)) : []
+      return { fresh: [...start, ...stored.slice(beforeLive.length)] }
     }
     if (position.at === 'start') {
       if (limitReached) this.note({ status: 'partial', reason: 'the history reached its limit while away' })

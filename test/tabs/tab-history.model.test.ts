@@ -186,7 +186,10 @@ async function settle(real: Real): Promise<void> {
   const last = real.next - 1
   await until('the last event reached every tab that was there for it', () =>
     real.holders.every((h) => h.joinedAt > last || h.numbers.at(-1) === last),
-  )
+  ).catch((error: Error) => {
+    const state = real.holders.map((h) => ({ n: h.numbers, s: h.lease.status.getSnapshot(), j: h.joinedAt }))
+    throw new Error(`${error.message}: ${JSON.stringify(state)}`)
+  })
   checkInvariants(real)
   for (const [index, holder] of real.holders.entries()) {
     const first = holder.numbers[0]
