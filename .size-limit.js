@@ -19,6 +19,7 @@ const LAZY = {
   websocketNode: /^\.\/websocket-node-[\w-]+\.js$/,
   leaderHub: /^\.\/hubs-[\w-]+\.js$/, // loaded by the tab elected to hold a shared session
   backfill: /^\.\/backfill-[\w-]+\.js$/,
+  tabHistory: /^\.\/tab-history-[\w-]+\.js$/, // the tab's side of history subscriptions in shared mode
 }
 
 /** An esbuild plugin that leaves the named on-demand chunks out of the measured bundle. */
@@ -187,11 +188,22 @@ export default [
     path: [ALL, 'dist/tabs.js'],
     imports: { [ALL]: HOOKS, 'dist/tabs.js': '{ acrossTabs }' },
     ...jsonOnly,
-    lazy: [...jsonOnly.lazy, 'leaderHub'],
+    lazy: [...jsonOnly.lazy, 'leaderHub', 'tabHistory'],
     ignore: [...jsonOnly.ignore, 'react', 'react-dom'],
     // Measured 25.1 / 22.5 kB: the tab side adds about 4.5 kB gzip to (c).
     gzip: '25.8 kB',
     brotli: '23.2 kB',
+  }),
+  // Issue 19 × 20: history across tabs; the tab's part loads with the first subscription with `history`.
+  ...check('(i) + history across tabs, loaded by the first useSubscription with history in shared mode', {
+    path: [ALL, 'dist/tabs.js'],
+    imports: { [ALL]: HOOKS, 'dist/tabs.js': '{ acrossTabs }' },
+    ...jsonOnly,
+    lazy: [...jsonOnly.lazy, 'leaderHub'], // the backfill runs in the hub, not in the tab
+    ignore: [...jsonOnly.ignore, 'react', 'react-dom'],
+    // Measured 27.33 / 24.51 kB: the tab's history part (tab-history, recent-ids) adds about 0.9 kB gzip to (i).
+    gzip: '28.1 kB',
+    brotli: '25.1 kB',
   }),
   ...check('(j) the SharedWorker file: the hub and the client core (initial)', {
     path: 'dist/shared-worker.js',

@@ -25,7 +25,8 @@ export interface HistoryOptions {
   limit?: number
   /**
    * The publisher's own numbering of an event, if it has one: then `missing` of a partial fill is
-   * known. Read from the first holder; not part of the subscription's key.
+   * known. Read from the first holder; not part of the subscription's key. Not with a session shared
+   * across tabs (a function cannot reach it): refused there with an InvalidArgumentError naming it.
    */
   sequenceOf?: (event: Event) => number | undefined
 }
@@ -163,7 +164,11 @@ export class Backfill {
     const firstStored = held.findIndex((event) => storedIds.has(event.publication))
     const older = held.slice(0, firstStored >= 0 ? firstStored : carried)
     const from = this.position
-    const { fresh, cut } = this.freshPart(stored, history.limitReached === true, older.length > 0)
+    // Stored events that also came live were published after we subscribed: not part of `last`.
+    const heldIds = new Set(held.map((event) => event.publication))
+    const firstLive = stored.findIndex((event) => heldIds.has(event.publication))
+    const beforeLive = firstLive >= 0 ? stored.slice(0, firstLive) : stored
+    const { fresh, cut } = this.freshPart(stored, beforeLive, history.limitReached === true, older.length > 0)
     this.phase = { name: 'live' }
     // The numbering of what this fill delivers, to count the events lost between them.
     const sequences: (number | undefined)[] = []
@@ -180,15 +185,22 @@ export class Backfill {
    * The part of the (oldest-first) history we have not delivered, noting how complete it is; `cut`
    * says why our position is not in it (the gap is counted once the fill is delivered).
    */
-  private freshPart(stored: Event[], limitReached: boolean, olderHeld: boolean): { fresh: Event[]; cut?: string } {
+  private freshPart(
+    stored: Event[],
+    beforeLive: Event[],
+    limitReached: boolean,
+    olderHeld: boolean,
+  ): { fresh: Event[]; cut?: string } {
     const position = this.position
     if (position.at === 'unknown') {
-      // The first read: start with the last `last` events, and stand after the newest.
+      // The first read: start with the last `last` events published before we subscribed, then
+      // all stored since (they came live, or were lost on the dead link of an earlier session).
       const last = this.options.last ?? 0
       // The first read was lost with its session: what came while subscribed there is not known.
       if (this.grants > 1) this.note({ status: 'partial', reason: 'the first history read was lost with its session' })
-      this.position = this.anchor(stored[stored.length - 1])
-      return { fresh: last > 0 ? stored.slice(Math.max(0, stored.length - last)) : [] }
+      this.position = this.anchor(beforeLive[beforeLive.length - 1])
+      const start = last > 0 ? beforeLive.slice(Math.max(0, beforeLive.length - last)) : []
+      return { fresh: [...start, ...stored.slice(beforeLive.length)] }
     }
     if (position.at === 'start') {
       if (limitReached) this.note({ status: 'partial', reason: 'the history reached its limit while away' })

@@ -166,7 +166,7 @@ export class TabHub {
         this.detach(tab.id)
         return
       case 'sub':
-        this.subscribe(tab, message.lease, message.topic, message.options)
+        this.subscribe(tab, message)
         return
       case 'unsub': {
         const held = tab.subscriptions.get(message.lease)
@@ -233,7 +233,11 @@ export class TabHub {
     this.logger.warn(`dropped a message from tab ${tab.id}: ${what} names ${id}, which it does not hold`)
   }
 
-  private subscribe(tab: HubTab, leaseId: number, topic: string, options: Dict): void {
+  /**
+   * One hub lease per tab lease, on the Connection's shared (topic, options, history) entry: tabs
+   * asking for the same history share one stream and its completeness (a later one gets no `last` again).
+   */
+  private subscribe(tab: HubTab, { lease: leaseId, topic, options, history }: Extract<TabMessage, { t: 'sub' }>): void {
     if (tab.subscriptions.has(leaseId)) {
       this.unknown(tab, 'sub (again)', leaseId)
       return
@@ -244,6 +248,7 @@ export class TabHub {
         tab.post({ t: 'event', lease: leaseId, event: plain(event) })
       },
       options,
+      history,
     )
     const sync = () => {
       const { error, ...rest } = lease.status.getSnapshot()

@@ -63,6 +63,27 @@ export interface WireLeaseStatus {
   nextRetryAt?: number
   reason?: string
   invocationCount?: number
+  /** A history subscription's completeness (see StreamCompleteness). */
+  completeness?: WireCompleteness
+}
+
+/** A history subscription's completeness as it crosses (the same fields as StreamCompleteness). */
+export interface WireCompleteness {
+  status: 'complete' | 'partial' | 'unfillable'
+  missing?: number
+  reason?: string
+  filling: boolean
+}
+
+/**
+ * The history options a tab asks the hub for: `sequenceOf` is a function and never crosses (a tab
+ * refuses it in shared mode, see TabSubscriptions).
+ */
+export interface WireHistory {
+  last?: number
+  retained?: boolean
+  backfill?: boolean
+  limit?: number
 }
 
 type Args = unknown[] | Uint8Array
@@ -71,7 +92,7 @@ type Args = unknown[] | Uint8Array
 export type TabMessage =
   | { t: 'hello'; v: number; tab: string; options: SharedOptions; hasAuth: boolean }
   | { t: 'bye' }
-  | { t: 'sub'; lease: number; topic: string; options: Dict }
+  | { t: 'sub'; lease: number; topic: string; options: Dict; history?: WireHistory }
   | { t: 'unsub'; lease: number }
   | { t: 'reg'; lease: number; procedure: string; options: Dict }
   | { t: 'unreg'; lease: number }
@@ -166,6 +187,18 @@ const sharedOptions = object({
   debug: optional(bool),
 })
 
+const completeness = object({
+  status: oneOf('complete', 'partial', 'unfillable'),
+  missing: optional(id),
+  reason: optional(str),
+  filling: bool,
+})
+
+const history = (v: unknown): boolean =>
+  object({ last: optional(num), retained: optional(bool), backfill: optional(bool), limit: optional(num) })(v) &&
+  // Only these keys: anything else (a function never clones; a typo) would be dropped silently in the hub.
+  Object.keys(v as Dict).every((key) => ['last', 'retained', 'backfill', 'limit'].includes(key))
+
 const leaseStatus = object({
   status: oneOf('pending', 'active', 'retrying', 'revoked', 'error'),
   id: optional(int),
@@ -175,6 +208,7 @@ const leaseStatus = object({
   nextRetryAt: optional(num),
   reason: optional(str),
   invocationCount: optional(int),
+  completeness: optional(completeness),
 })
 
 const wireState = object({
@@ -192,7 +226,7 @@ const authDescriptor = object({ method: str, authid: optional(str), authextra: o
 const TAB_SHAPES: Record<TabMessage['t'], Shape> = {
   hello: { v: oneOf(TAB_PROTOCOL_VERSION), tab: str, options: sharedOptions, hasAuth: bool },
   bye: {},
-  sub: { lease: id, topic: str, options: dict },
+  sub: { lease: id, topic: str, options: dict, history: optional(history) },
   unsub: { lease: id },
   reg: { lease: id, procedure: str, options: dict },
   unreg: { lease: id },
@@ -238,6 +272,11 @@ function read<T>(shapes: Record<string, Shape>, value: unknown): Read<T> {
     return { ok: false, reason: `unknown kind ${JSON.stringify(String(kind))}` }
   }
   const shape = shapes[kind] as Shape
+  // Named apart, so the log says which part of a lease status did not fit.
+  const status = kind === 'sub-status' && isDict(value.status) ? value.status : undefined
+  if (status?.completeness !== undefined && !completeness(status.completeness)) {
+    return { ok: false, reason: `${kind}: its completeness is malformed` }
+  }
   for (const [key, check] of Object.entries(shape)) {
     if (!check(value[key])) return { ok: false, reason: `${kind}: field ${key} is missing or malformed` }
   }

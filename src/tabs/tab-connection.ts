@@ -12,6 +12,7 @@ import type {
   Result,
   SubscribeOptions,
 } from '../client/types.js'
+import type { HistoryOptions } from '../connection/backfill.js'
 import type { ConnectionOptions, ConnectionState } from '../connection/connection.js'
 import type { RegistrationLease } from '../connection/registrations.js'
 import { releaseLater } from '../connection/release-later.js'
@@ -221,8 +222,18 @@ export class TabConnection implements WampConnection {
     })
   }
 
-  acquireSubscription(topic: string, handler: EventHandler, options?: SubscribeOptions): SubscriptionLease {
-    return this.subscriptions.acquire(topic, handler, options)
+  /**
+   * As `Connection.acquireSubscription`; `history` is read by the hub's Connection, except
+   * `sequenceOf` (a function cannot cross to it): with one, the lease is refused (status `error`,
+   * an InvalidArgumentError naming it).
+   */
+  acquireSubscription(
+    topic: string,
+    handler: EventHandler,
+    options?: SubscribeOptions,
+    history?: HistoryOptions,
+  ): SubscriptionLease {
+    return this.subscriptions.acquire(topic, handler, options, history)
   }
 
   acquireRegistration(procedure: string, handler: InvocationHandler, options?: RegisterOptions): RegistrationLease {

@@ -76,11 +76,12 @@ async function subscribers(topic = TOPIC): Promise<number> {
   return id === undefined ? 0 : countSubscribers(meta, id)
 }
 
-async function openTab(mode: 'worker' | 'leader', name: string, callee = false): Promise<Page> {
+async function openTab(mode: 'worker' | 'leader', name: string, callee = false, historyTopic?: string): Promise<Page> {
   const page = await browser.newPage()
   pages.add(page)
   page.on('pageerror', (error) => problems.push(`${name}: ${error.message}`))
   const query = new URLSearchParams({ url: router.wsUrl, realm: 'realm1', mode, name, callee: callee ? '1' : '0' })
+  if (historyTopic) query.set('historyTopic', historyTopic)
   await page.goto(`${base}/index.html?${query}`)
   await sessionOf(page, (s) => s.startsWith('open:'))
   const via = await page.evaluate(() => (window as unknown as { wamp: { sharedVia?: string } }).wamp.sharedVia)
@@ -277,5 +278,89 @@ describe('the "Shared across tabs" story (two providers in one page on one hub)'
       .click()
     await page.getByTestId('answer-tab B').filter({ hasText: 'tab B answers tab B' }).waitFor({ timeout: 10_000 })
     expect(await page.getByTestId('events-tab B').textContent()).toBe('1 event, last from tab A')
+  })
+})
+
+describe('useSubscription({ history }) across tabs (SharedWorker)', () => {
+  const HISTORY = 'test.history.gapfree' // kept by every test router (test/routers)
+
+  it('the first tab starts with the last 3 stored events; a later tab shares the stream; one subscription for both', async () => {
+    // nexus drops a history with its last subscriber, Crossbar.io stores only while one is subscribed.
+    const keeper = await connect(router.wsUrl, { realm: 'realm1' })
+    try {
+      await keeper.subscribe(HISTORY, () => {})
+      for (const n of [1, 2, 3, 4, 5]) await meta.publish(HISTORY, [n], {}, { acknowledge: true })
+      const historyOf = (page: Page) =>
+        page.evaluate(() => (window as unknown as { historyEvents: number[] }).historyEvents.slice())
+      // Crossbar.io counts a subscriber of its own on history topics: count from here.
+      const before = await subscribers(HISTORY)
+      const a = await openTab('worker', 'a', false, HISTORY)
+      await a
+        .getByTestId('history')
+        .filter({ hasText: /^active complete$/ })
+        .waitFor()
+      expect(await historyOf(a)).toEqual([3, 4, 5])
+      const b = await openTab('worker', 'b', false, HISTORY)
+      await b
+        .getByTestId('history')
+        .filter({ hasText: /^active complete$/ })
+        .waitFor()
+      expect(await subscribers(HISTORY)).toBe(before + 1) // the tabs' one session
+      await meta.publish(HISTORY, [6], {}, { acknowledge: true })
+      await a.waitForFunction(() => (window as unknown as { historyEvents: number[] }).historyEvents.length >= 4)
+      await b.waitForFunction(() => (window as unknown as { historyEvents: number[] }).historyEvents.length >= 1)
+      await new Promise((ok) => setTimeout(ok, 100)) // a duplicate would have arrived by now
+      expect(await historyOf(a)).toEqual([3, 4, 5, 6])
+      expect(await historyOf(b)).toEqual([6])
+    } finally {
+      await keeper.close()
+    }
+  })
+
+  it('leader mode: when the leader tab closes, the other tab gets nothing twice and says partial (the switch is not read back)', async () => {
+    // A topic of its own: what the test before left on its topic does not matter here.
+    const SHORT = 'test.history.gapshort' // keeps 5 events on every test router
+    const keeper = await connect(router.wsUrl, { realm: 'realm1' })
+    try {
+      await keeper.subscribe(SHORT, () => {})
+      const base = 1000
+      for (const n of [1, 2, 3]) await meta.publish(SHORT, [base + n], {}, { acknowledge: true })
+      const historyOf = (page: Page) =>
+        page.evaluate(() => (window as unknown as { historyEvents: number[] }).historyEvents.slice())
+      const leader = await openTab('leader', 'a', false, SHORT)
+      const b = await openTab('leader', 'b', false, SHORT)
+      await leader
+        .getByTestId('history')
+        .filter({ hasText: /^active complete$/ })
+        .waitFor()
+      await b
+        .getByTestId('history')
+        .filter({ hasText: /^active complete$/ })
+        .waitFor()
+      expect(await historyOf(leader)).toEqual([base + 1, base + 2, base + 3])
+      await meta.publish(SHORT, [base + 4], {}, { acknowledge: true })
+      await b.waitForFunction(
+        (n) => (window as unknown as { historyEvents: number[] }).historyEvents.includes(n),
+        base + 4,
+      )
+      const before = await sessionOf(b)
+      await leader.close()
+      pages.delete(leader)
+      await sessionOf(b, (s) => s.startsWith('open:') && s !== before)
+      await b
+        .getByTestId('history')
+        .filter({ hasText: /^active partial$/ })
+        .waitFor()
+      await meta.publish(SHORT, [base + 5], {}, { acknowledge: true })
+      await b.waitForFunction(
+        (n) => (window as unknown as { historyEvents: number[] }).historyEvents.includes(n),
+        base + 5,
+      )
+      await new Promise((ok) => setTimeout(ok, 100)) // a duplicate would have arrived by now
+      // The new leader's stream starts with `last: 3` again: the tab drops what it had.
+      expect(await historyOf(b)).toEqual([base + 4, base + 5])
+    } finally {
+      await keeper.close()
+    }
   })
 })

@@ -45,6 +45,25 @@ function harness(options: HistoryOptions) {
 }
 
 describe('Backfill (the per-subscription fill machine)', () => {
+  it('`last` counts only what was published before subscribing: events that came live during the first read follow, in order', async () => {
+    const h = harness({ last: 3 })
+    const read = h.session()!
+    for (const n of [3, 4, 5, 6]) h.backfill.receive(event(n)) // published after we subscribed
+    await read.answer(history(1, 2, 3, 4, 5, 6))
+    expect(h.delivered).toEqual([1, 2, 3, 4, 5, 6])
+    expect(h.backfill.current).toEqual({ status: 'complete', filling: false })
+  })
+
+  it('a first read lost with its session: what the next read finds since the first live event is delivered, in order', async () => {
+    const h = harness({ last: 3 })
+    h.session() // its read is lost with the session
+    h.backfill.receive(event(3)) // came live; 4 was lost on the dead link
+    const read = h.session()!
+    await read.answer(history(1, 2, 3, 4))
+    expect(h.delivered).toEqual([1, 2, 3, 4])
+    expect(h.backfill.current).toMatchObject({ status: 'partial', filling: false })
+  })
+
   it('holds live events while a read is in flight, then merges: history after our position, then held, each once', async () => {
     const h = harness({ backfill: true })
     await h.session()!.answer(history(1, 2))

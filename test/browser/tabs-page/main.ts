@@ -1,6 +1,7 @@
 /**
  * The page the shared-session browser tests open in several tabs. Query: `url`, `realm`,
- * `mode` (`worker`, `leader`, or `direct` for a session of the tab's own), `name` (this tab's name) and `callee=1` (answer `tabs.browser.who`).
+ * `mode` (`worker`, `leader`, or `direct` for a session of the tab's own), `name` (this tab's name), `callee=1` (answer `tabs.browser.who`)
+ * and `historyTopic` (also subscribe to it with `history: { last: 3, backfill: true }`; its numbers go to `window.historyEvents`).
  * It shows the session's state and exposes the tab's connection as `window.wamp` for the test.
  */
 import { createElement, StrictMode } from 'react'
@@ -11,7 +12,8 @@ import { acrossTabs } from '../../../src/tabs/index.js'
 const query = new URLSearchParams(location.search)
 const name = query.get('name') ?? 'tab'
 const events: number[] = []
-Object.assign(window, { events })
+const historyEvents: number[] = []
+Object.assign(window, { events, historyEvents })
 
 // The pattern bundlers look for: the worker's URL written in app code.
 const mode = query.get('mode')
@@ -45,7 +47,19 @@ function Tab() {
     createElement('dd', { 'data-testid': 'events' }, String(eventCount)),
     createElement('dt', null, 'registration'),
     createElement('dd', { 'data-testid': 'registration' }, reg.status),
+    historyTopic ? createElement(History, { topic: historyTopic }) : null,
   )
+}
+
+const historyTopic = query.get('historyTopic')
+
+function History({ topic }: { topic: string }) {
+  const { status, completeness } = useSubscription(topic, {
+    history: { last: 3, backfill: true },
+    onEvent: (event: { args: unknown[] }) => historyEvents.push(event.args[0] as number),
+  })
+  const filled = completeness ? `${completeness.status}${completeness.filling ? '…' : ''}` : 'none'
+  return createElement('dd', { 'data-testid': 'history' }, `${status} ${filled}`)
 }
 
 const root = document.getElementById('root') as HTMLElement
