@@ -10,6 +10,8 @@ export const NexusPeer = {
   /** Starts the peer and waits until it has joined `realm` on `url`. */
   async join(url: string, serialization: 'json' | 'msgpack' | 'cbor', realm = 'realm1'): Promise<NexusPeer> {
     const binary = await ensureNexusPeer()
-    return LinePeer.start('nexus peer', binary, ['-url', url, '-realm', realm, '-serialization', serialization])
+    // A 2 s ResponseTimeout: a kill-mode cancel through a busy Crossbar.io can take most of a second.
+    const args = ['-url', url, '-realm', realm, '-serialization', serialization, '-response-timeout', '2s']
+    return LinePeer.start('nexus peer', binary, args)
   },
 }
