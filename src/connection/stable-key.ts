@@ -1,3 +1,4 @@
+import type { CancelMode } from '../client/types.js'
 import { InvalidArgumentError } from '../protocol/errors.js'
 
 /**
@@ -16,6 +17,32 @@ import { InvalidArgumentError } from '../protocol/errors.js'
  */
 export function stableKey(value: unknown): string {
   return JSON.stringify(normalize(value, ''))
+}
+
+/**
+ * The key under which identical calls share one CALL while it runs: `useCall`, `useProgressCall`,
+ * `useSuspenseCall` and the TanStack Query helpers all key by it, so they share the wire.
+ * Throws as `stableKey` does.
+ */
+export function callKey(
+  procedure: string,
+  args: unknown,
+  kwargs: unknown,
+  options: unknown,
+  cancelMode: CancelMode,
+  progress: boolean,
+): string {
+  return stableKey({ procedure, args: args ?? [], kwargs: kwargs ?? {}, options: options ?? {}, cancelMode, progress })
+}
+
+/**
+ * The key of a durable subscription: (topic, options) and, with history, the history options but
+ * `sequenceOf` (a function, and local to each holder). The Connection and a shared tab key by it.
+ */
+export function subscriptionKey(topic: string, options: unknown, history?: { sequenceOf?: unknown }): string {
+  if (!history) return stableKey([topic, options])
+  const { sequenceOf: _notKeyed, ...historyKey } = history
+  return stableKey([topic, options, historyKey])
 }
 
 function normalize(value: unknown, path: string): unknown {

@@ -4,7 +4,7 @@ import type { Event, EventHandler, SubscribeOptions } from '../client/types.js'
 import { InvalidArgumentError } from '../protocol/errors.js'
 import type { Backfill, HistoryOptions, StreamCompleteness } from './backfill.js'
 import { type DurableEntry, DurableRegistry, type DurableStatus, type Grant } from './durable-registry.js'
-import { stableKey } from './stable-key.js'
+import { subscriptionKey } from './stable-key.js'
 import type { ReadableStore } from './store.js'
 
 /** Where a durable subscription stands (see DurableStatus for its machine). */
@@ -45,8 +45,7 @@ export class SubscriptionRegistry extends DurableRegistry<SubscriptionStatus, Su
     options: SubscribeOptions = {},
     history?: HistoryOptions,
   ): SubscriptionLease {
-    const { sequenceOf: _notKeyed, ...historyKey } = history ?? {}
-    const key = history ? stableKey([topic, options, historyKey]) : stableKey([topic, options])
+    const key = subscriptionKey(topic, options, history)
     let entry = this.entries.get(key)
     if (!entry) {
       const created: SubscriptionEntry = {

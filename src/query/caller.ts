@@ -1,6 +1,6 @@
 import type { Client } from '../client/client.js'
 import type { Args, CallOptions, CancelMode, Kwargs, Result } from '../client/types.js'
-import { stableKey } from '../connection/stable-key.js'
+import { callKey } from '../connection/stable-key.js'
 import type { WampConnection } from '../connection/wamp-connection.js'
 
 /**
@@ -35,14 +35,7 @@ export function callWithSignal(
   let key: string
   try {
     // useCall's key, so a query and a useCall of the same call share it.
-    key = stableKey({
-      procedure,
-      args: args ?? [],
-      kwargs: kwargs ?? {},
-      options: options ?? {},
-      cancelMode,
-      progress: false,
-    })
+    key = callKey(procedure, args, kwargs, options, cancelMode, false)
   } catch (error) {
     return Promise.reject(error)
   }

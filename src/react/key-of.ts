@@ -5,9 +5,9 @@ import { toError } from './contain.js'
  * The structural key of a hook's inputs, or why they have none (a class instance, a function):
  * the hook then shows that `InvalidArgumentError` as its `error` and sends nothing.
  */
-export function keyOf(parts: Record<string, unknown>): { key: string; error: Error | undefined } {
+export function keyOf(parts: Record<string, unknown> | (() => string)): { key: string; error: Error | undefined } {
   try {
-    return { key: stableKey(parts), error: undefined }
+    return { key: typeof parts === 'function' ? parts() : stableKey(parts), error: undefined }
   } catch (error) {
     return { key: `invalid:${toError(error).message}`, error: toError(error) }
   }

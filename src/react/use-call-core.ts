@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { Result } from '../client/types.js'
+import { callKey } from '../connection/stable-key.js'
 import { Store } from '../connection/store.js'
 import { ClientClosedError, WampAbortError } from '../protocol/errors.js'
 import type {
@@ -44,14 +45,9 @@ export function useCallCore<TData, TProgress>(
   const phase = useStore(connection.state, connectionPhase)
   const isOpen = phase === 'open'
   const { args, kwargs, options: callOptions, enabled = true, cancelMode = 'killnowait' } = options
-  const { key, error: keyError } = keyOf({
-    procedure,
-    args: args ?? [],
-    kwargs: kwargs ?? {},
-    options: callOptions ?? {},
-    cancelMode,
-    progress: progress !== undefined,
-  })
+  const { key, error: keyError } = keyOf(() =>
+    callKey(procedure, args, kwargs, callOptions, cancelMode, progress !== undefined),
+  )
   const latest = useLatest({ options, progress, keyError })
   const [store] = useState(
     () =>

@@ -1,6 +1,7 @@
 import * as React from 'react'
 import { useCallback, useEffect } from 'react'
 import type { Args, CallOptions, Kwargs, Result } from '../client/types.js'
+import { callKey } from '../connection/stable-key.js'
 import { contain } from './contain.js'
 import { useConnection } from './context.js'
 import { keyOf } from './key-of.js'
@@ -55,14 +56,7 @@ export function useSuspenseCall<TData = Result>(
   const { args, kwargs, options: callOptions, select } = options
   // useCall's key with its default cancelMode, so both share one call on the wire.
   const cancelMode = 'killnowait'
-  const { key, error: keyError } = keyOf({
-    procedure,
-    args: args ?? [],
-    kwargs: kwargs ?? {},
-    options: callOptions ?? {},
-    cancelMode,
-    progress: false,
-  })
+  const { key, error: keyError } = keyOf(() => callKey(procedure, args, kwargs, callOptions, cancelMode, false))
   const entry = keyError
     ? undefined
     : readEntry(connection, key, () =>

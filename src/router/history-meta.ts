@@ -3,7 +3,6 @@ import { RPCError } from '../protocol/errors.js'
 import type { Kwargs } from '../protocol/messages.js'
 import type { Broker } from './broker.js'
 import type { Dealer } from './dealer.js'
-import { matchPolicy } from './matching.js'
 
 /**
  * `wamp.subscription.get_events(subscription, limit=, reverse=, topic=)`: the stored events of a

@@ -3,7 +3,7 @@ import { runHandler } from '../client/run-handler.js'
 import type { Event, EventHandler, SubscribeOptions } from '../client/types.js'
 import type { HistoryOptions } from '../connection/backfill.js'
 import { releaseLater } from '../connection/release-later.js'
-import { stableKey } from '../connection/stable-key.js'
+import { subscriptionKey } from '../connection/stable-key.js'
 import { Store } from '../connection/store.js'
 import type { SubscriptionLease, SubscriptionStatus } from '../connection/subscriptions.js'
 import type { WireLeaseStatus } from './messages.js'
@@ -50,9 +50,8 @@ export class TabSubscriptions {
     options: SubscribeOptions = {},
     history?: HistoryOptions,
   ): SubscriptionLease {
-    // Keyed as the Connection keys it (`sequenceOf` is not part of the key).
-    const { sequenceOf: _notKeyed, ...historyKey } = history ?? {}
-    const key = history ? stableKey([topic, options, historyKey]) : stableKey([topic, options])
+    // Keyed as the Connection keys it.
+    const key = subscriptionKey(topic, options, history)
     let entry = this.byKey.get(key)
     if (!entry) {
       const lease = this.tab.nextLease()
