@@ -25,16 +25,21 @@ export interface RegistrationEntry extends DurableEntry<RegistrationStatus> {
   holders: number
 }
 
+/**
+ * The lease of a second callee of one procedure in one app: refused at once (the router would refuse
+ * it anyway), as an `error` status naming the procedure.
+ */
+export function secondCallee(procedure: string): RegistrationLease {
+  const error = new InvalidArgumentError(`${procedure} is already registered by another part of this app`)
+  return { status: new Store<RegistrationStatus>({ status: 'error', error, invocationCount: 0 }), release() {} }
+}
+
 /** Registrations that outlive sessions: registered again on every new session. */
 export class RegistrationRegistry extends DurableRegistry<RegistrationStatus, RegistrationEntry> {
   acquire(procedure: string, handler: InvocationHandler, options: RegisterOptions = {}): RegistrationLease {
     const optionsKey = stableKey(options)
     let entry = this.entries.get(procedure)
-    if (entry && entry.holders > 0) {
-      // One app, one callee per procedure: a second would be refused by the router anyway.
-      const error = new InvalidArgumentError(`${procedure} is already registered by another part of this app`)
-      return { status: new Store<RegistrationStatus>({ status: 'error', error, invocationCount: 0 }), release() {} }
-    }
+    if (entry && entry.holders > 0) return secondCallee(procedure)
     // Released but not yet given back, with other options: give it back now and register afresh.
     if (entry && entry.optionsKey !== optionsKey) {
       this.remove(entry)

@@ -1,5 +1,5 @@
 import type { Args, Invocation, InvocationHandler, InvocationInput, Kwargs, RegisterOptions } from '../client/types.js'
-import type { RegistrationLease, RegistrationStatus } from '../connection/registrations.js'
+import { type RegistrationLease, type RegistrationStatus, secondCallee } from '../connection/registrations.js'
 import { releaseLater } from '../connection/release-later.js'
 import { stableKey } from '../connection/stable-key.js'
 import { Store } from '../connection/store.js'
@@ -42,10 +42,7 @@ export class TabRegistrations {
   acquire(procedure: string, handler: InvocationHandler, options: RegisterOptions = {}): RegistrationLease {
     const optionsKey = stableKey(options)
     let entry = this.byProcedure.get(procedure)
-    if (entry && entry.holders > 0) {
-      const error = new InvalidArgumentError(`${procedure} is already registered by another part of this app`)
-      return { status: new Store<RegistrationStatus>({ status: 'error', error, invocationCount: 0 }), release() {} }
-    }
+    if (entry && entry.holders > 0) return secondCallee(procedure)
     if (entry && entry.optionsKey !== optionsKey) {
       this.remove(entry)
       entry = undefined
