@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, inject, it } from 'vitest'
-import { type Event, type Invocation, type Result, RPCError } from '../../src/client/index.js'
+import { type Event, type Invocation, RPCError } from '../../src/client/index.js'
 import { AutobahnPythonPeer } from '../peers/autobahn-python/peer.js'
+import { until } from '../support/wait.js'
 import { describeInt64Edges } from './peer-int64.js'
+import { describePeerProgress } from './peer-progress.js'
 import { nextValue, sessions, sleep, targets, uniqueUri } from './targets.js'
 
 // Issue 16: Autobahn|Python (the version installed beside Crossbar.io) as a peer of our client,
@@ -144,7 +146,7 @@ describe.skipIf(!withPython).each(targets({ transports: ['ws', 'inproc'] }))(
         expect(answer.failure).toBe('canceled')
         expect(Number(answer.elapsedMs)).toBeLessThan(480)
         // The router sends INTERRUPT beside the caller's ERROR; under load it may come a little later.
-        expect(await abortedWithin(() => signal, 2000)).toBe(true)
+        await until('our handler’s signal aborts', () => signal?.aborted === true, 2000)
         expect(client.stats.activeInvocations).toBe(0)
         expect(client.isOpen).toBe(true)
       })
@@ -191,7 +193,7 @@ describe.skipIf(!withPython).each(targets({ transports: ['ws', 'inproc'] }))(
           await sleep(100)
           expect(signal?.aborted).toBe(false)
         } else {
-          expect(await abortedWithin(() => signal, 2000)).toBe(true)
+          await until('our handler’s signal aborts', () => signal?.aborted === true, 2000)
         }
         await sleep(mode === 'skip' ? 800 : 300)
         expect(client.stats.activeInvocations).toBe(0)
@@ -199,35 +201,6 @@ describe.skipIf(!withPython).each(targets({ transports: ['ws', 'inproc'] }))(
       })
     })
 
-    describe('progressive results', () => {
-      it('a Python callee sends progress to our caller', async () => {
-        const [client, py] = [await pool.join(), await pyPeer()]
-        const procedure = uniqueUri('py.progress')
-        await py.send({ op: 'register', procedure, progress: [[1], [2], [3]], reply: { args: ['done'] } })
-        const chunks: Result[] = []
-        const result = await client.call(procedure, [], {}, { onProgress: (chunk) => chunks.push(chunk) })
-        expect(chunks.map((chunk) => chunk.args)).toEqual([[1], [2], [3]])
-        expect(result.args).toEqual(['done'])
-      })
-
-      it('our callee sends progress to a Python caller', async () => {
-        const [client, py] = [await pool.join(), await pyPeer()]
-        const procedure = uniqueUri('py.progress_back')
-        await client.register(procedure, ({ progress }) => {
-          for (const n of [1, 2, 3]) progress([n])
-          return { args: ['done'] }
-        })
-        const answer = await py.send({ op: 'call', procedure, wantProgress: true })
-        expect(answer.progress).toEqual([[1], [2], [3]])
-        expect(answer.args).toEqual(['done'])
-      })
-    })
+    describePeerProgress('Python', 'py', () => pool.join(), pyPeer)
   },
 )
-
-/** Whether the handler's signal aborts within `ms` (polled; an INTERRUPT may trail the caller's answer). */
-async function abortedWithin(signal: () => AbortSignal | undefined, ms: number): Promise<boolean> {
-  const end = Date.now() + ms
-  while (!signal()?.aborted && Date.now() < end) await sleep(10)
-  return signal()?.aborted === true
-}

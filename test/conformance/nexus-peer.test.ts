@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, inject, it } from 'vitest'
-import { type Event, type Invocation, type Result, RPCError } from '../../src/client/index.js'
+import { type Event, type Invocation, RPCError } from '../../src/client/index.js'
 import { NexusPeer } from '../peers/nexus-client/peer.js'
+import { until } from '../support/wait.js'
 import { describeInt64Edges } from './peer-int64.js'
+import { describePeerProgress } from './peer-progress.js'
 import { nextValue, sessions, sleep, targets, uniqueUri } from './targets.js'
 
 // Issue 16: the nexus Go client (v3.3) as a peer of our client, through nexus, Crossbar.io and our
@@ -158,9 +160,8 @@ describe.skipIf(!withGo).each(targets({ transports: ['ws', 'inproc'] }))(
           } else {
             expect(elapsed).toBeLessThan(480)
             if (mode === 'killnowait') {
-              const end = Date.now() + 2000 // INTERRUPT goes beside the caller's ERROR; under load a little later
-              while (!signal?.aborted && Date.now() < end) await sleep(10)
-              expect(signal?.aborted).toBe(true)
+              // INTERRUPT goes beside the caller's ERROR; under load a little later.
+              await until('our handler’s signal aborts', () => signal?.aborted === true, 2000)
             } else {
               await sleep(50)
               expect(signal?.aborted).toBe(false)
@@ -173,28 +174,6 @@ describe.skipIf(!withGo).each(targets({ transports: ['ws', 'inproc'] }))(
       )
     })
 
-    describe('progressive results', () => {
-      it('a Go callee sends progress to our caller', async () => {
-        const [client, go] = [await pool.join(), await goPeer()]
-        const procedure = uniqueUri('go.progress')
-        await go.send({ op: 'register', procedure, progress: [[1], [2], [3]], reply: { args: ['done'] } })
-        const chunks: Result[] = []
-        const result = await client.call(procedure, [], {}, { onProgress: (chunk) => chunks.push(chunk) })
-        expect(chunks.map((chunk) => chunk.args)).toEqual([[1], [2], [3]])
-        expect(result.args).toEqual(['done'])
-      })
-
-      it('our callee sends progress to a Go caller', async () => {
-        const [client, go] = [await pool.join(), await goPeer()]
-        const procedure = uniqueUri('go.progress_back')
-        await client.register(procedure, ({ progress }) => {
-          for (const n of [1, 2, 3]) progress([n])
-          return { args: ['done'] }
-        })
-        const answer = await go.send({ op: 'call', procedure, wantProgress: true })
-        expect(answer.progress).toEqual([[1], [2], [3]])
-        expect(answer.args).toEqual(['done'])
-      })
-    })
+    describePeerProgress('Go', 'go', () => pool.join(), goPeer)
   },
 )
